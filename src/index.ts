@@ -1,0 +1,11 @@
+// The public API of mtls-pop. This file only re-exports.
+import 'reflect-metadata';
+
+export { ClientCertificate, type CertificateSource } from './certificate/model.js';
+export { CertificateHeaderError, type CertificateErrorCode } from './certificate/errors.js';
+export { thumbprint } from './certificate/thumbprint.js';
+export { formatDistinguishedName } from './certificate/distinguished-name.js';
+export type { SubjectAltNames, NameAttribute, RelativeDistinguishedNames } from './certificate/fields.js';
+export { derToPem, pemToDer } from './certificate/pem.js';
+export { OAuthError, type OAuthErrorCode } from './oauth/errors.js';
+export { createLogger, type Logger } from './log.js';
