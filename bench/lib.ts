@@ -56,10 +56,13 @@ export async function load(name: string, options: LoadOptions): Promise<Measurem
   const autocannonBin = require.resolve('autocannon/autocannon.js');
   const script = `
     const autocannon = require(${JSON.stringify(autocannonBin)});
-    const options = JSON.parse(process.argv[1]);
-    autocannon(options, (error, result) => {
-      if (error) { console.error(error); process.exit(1); }
-      process.stdout.write(JSON.stringify({ rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, p50: result.latency.p50, p99: result.latency.p99 }));
+    let input = '';
+    process.stdin.on('data', (chunk) => (input += chunk));
+    process.stdin.on('end', () => {
+      autocannon(JSON.parse(input), (error, result) => {
+        if (error) { console.error(error); process.exit(1); }
+        process.stdout.write(JSON.stringify({ rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, p50: result.latency.p50, p99: result.latency.p99 }));
+      });
     });`;
   const args = {
     url: options.url,
@@ -71,7 +74,9 @@ export async function load(name: string, options: LoadOptions): Promise<Measurem
     body: options.body,
   };
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Options go through stdin: 1,000 distinct request headers overflow a command line.
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(args));
     let text = '';
     child.stdout.on('data', (chunk) => (text += chunk));
     child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`autocannon exited ${code}`))));

@@ -9,3 +9,16 @@ export type { SubjectAltNames, NameAttribute, RelativeDistinguishedNames } from 
 export { derToPem, pemToDer } from './certificate/pem.js';
 export { OAuthError, type OAuthErrorCode } from './oauth/errors.js';
 export { createLogger, type Logger } from './log.js';
+export {
+  parseForwardedCertificate,
+  detectForwardedFormat,
+  FORWARDED_FORMATS,
+  DEFAULT_MAX_HEADER_LENGTH,
+  MAX_CHAIN_CERTIFICATES,
+  type ForwardedFormat,
+  type ForwardedParseOptions,
+  type DetectedFormat,
+} from './forwarded/index.js';
+export { clientCertificate, type ClientCertificateOptions, type ClientCertificateVerification } from './proxy/middleware.js';
+export { certificateFromTlsSocket, type TlsClientCertificate } from './proxy/tls.js';
+export { CLIENT_CERTIFICATE_DEFAULTS } from './proxy/options.js';

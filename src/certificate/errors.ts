@@ -22,7 +22,9 @@ export type CertificateErrorCode =
   /** The DER bytes are not one X.509 certificate. */
   | 'ERR_CERT_INVALID'
   /** A certificate of the forwarded chain is not valid. */
-  | 'ERR_CERT_CHAIN_INVALID';
+  | 'ERR_CERT_CHAIN_INVALID'
+  /** The proxy's verify header contradicts the certificate header (`NONE` with a certificate, `SUCCESS` without). */
+  | 'ERR_CERT_VERIFY_MISMATCH';
 
 /** Hostile or broken certificate input. Never thrown for programmer misuse (that is a `TypeError`). */
 export class CertificateHeaderError extends Error {

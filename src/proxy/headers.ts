@@ -1,0 +1,123 @@
+import type { IncomingMessage } from 'node:http';
+import { CertificateHeaderError } from '../certificate/errors.js';
+import type { ClientCertificateVerification } from './request.js';
+
+/** The header names the middleware reads, lower-case. */
+export interface HeaderNames {
+  readonly header: string;
+  readonly chainHeader: string | undefined;
+  readonly chainIsNumbered: boolean;
+  readonly verifyHeader: string | undefined;
+}
+
+/** Every copy of the forwarding headers found in one request, in arrival order. */
+export interface ForwardedHeaderCopies {
+  readonly certificate: string[];
+  readonly verify: string[];
+  /** Chain values by index (numbered Apache headers) or at index 0 (one chain header). */
+  readonly chain: string[][];
+  /** The header names as the peer spelled them, for log lines. */
+  readonly names: string[];
+}
+
+/**
+ * Spellings some proxies and frameworks treat as one name (case, `_` for `-`) count as one
+ * header, so that `X_SSL_Client_Cert` next to `X-SSL-Client-Cert` is a duplicate, not a bypass.
+ */
+const canonical = (name: string): string => name.toLowerCase().replaceAll('_', '-');
+
+/**
+ * Collects every copy of the forwarding headers from `rawHeaders` (which, unlike `req.headers`,
+ * keeps repeated lines apart instead of joining them with ", ").
+ */
+export function collectForwardedHeaders(rawHeaders: readonly string[], names: HeaderNames): ForwardedHeaderCopies {
+  const header = canonical(names.header);
+  const verifyHeader = names.verifyHeader === undefined ? undefined : canonical(names.verifyHeader);
+  const chainHeader = names.chainHeader === undefined ? undefined : canonical(names.chainHeader);
+  const found: ForwardedHeaderCopies = { certificate: [], verify: [], chain: [], names: [] };
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const raw = rawHeaders[i]!;
+    const name = canonical(raw);
+    const value = rawHeaders[i + 1]!;
+    let list: string[] | undefined;
+    if (name === header) list = found.certificate;
+    else if (name === verifyHeader) list = found.verify;
+    else if (chainHeader !== undefined && name.startsWith(chainHeader)) {
+      const index = chainIndex(name.slice(chainHeader.length), names.chainIsNumbered);
+      if (index !== undefined) list = found.chain[index] ??= [];
+    }
+    if (list) {
+      list.push(value);
+      found.names.push(raw);
+    }
+  }
+  return found;
+}
+
+function chainIndex(suffix: string, numbered: boolean): number | undefined {
+  if (!numbered) return suffix === '' ? 0 : undefined;
+  // Apache numbers SSL_CLIENT_CERT_CHAIN_n from 0, without leading zeros.
+  return /^(0|[1-9][0-9]{0,2})$/.test(suffix) ? Number(suffix) : undefined;
+}
+
+/** Whether the request carries any forwarding header at all. */
+export const hasForwardedHeaders = (copies: ForwardedHeaderCopies): boolean => copies.names.length > 0;
+
+/**
+ * The one value of a header, or undefined when absent.
+ * @throws {CertificateHeaderError} `ERR_CERT_HEADER_DUPLICATE` when it arrived more than once
+ */
+export function singleValue(values: readonly string[], name: string): string | undefined {
+  if (values.length > 1) throw new CertificateHeaderError('ERR_CERT_HEADER_DUPLICATE', `${name} arrived ${values.length} times`);
+  return values[0];
+}
+
+/**
+ * The chain values to decode, in order. Numbered headers stop at the first missing index;
+ * Apache's `(null)` stays in: the decoder reads it as "no certificate here" and refuses a hole.
+ * @throws {CertificateHeaderError} `ERR_CERT_HEADER_DUPLICATE` for a repeated chain header
+ */
+export function chainValues(copies: ForwardedHeaderCopies, name: string): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < copies.chain.length; index++) {
+    const values = copies.chain[index];
+    if (values === undefined) break;
+    const value = singleValue(values, `${name}${index === 0 && copies.chain.length === 1 ? '' : ` #${index}`}`);
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+const MAX_REASON_LENGTH = 200;
+
+/**
+ * Reads the proxy's verification header: nginx `$ssl_client_verify` and Apache `SSL_CLIENT_VERIFY`
+ * send `SUCCESS`, `NONE` or `FAILED:reason` (Apache also `GENEROUS`: failed, let through by
+ * `optional_no_ca`). Anything else is `UNKNOWN`, which `requireVerified` refuses.
+ */
+export function parseVerification(value: string | undefined): ClientCertificateVerification {
+  if (value === undefined) return { status: 'UNKNOWN', reason: 'the verify header is missing' };
+  if (value === 'SUCCESS' || value === 'NONE') return { status: value };
+  if (value.startsWith('FAILED:')) return { status: 'FAILED', reason: value.slice(7, 7 + MAX_REASON_LENGTH) };
+  if (value === 'GENEROUS') return { status: 'FAILED', reason: 'GENEROUS' };
+  return { status: 'UNKNOWN', reason: `unrecognised verify value ${JSON.stringify(value.slice(0, 40))}` };
+}
+
+/**
+ * Removes every copy of the forwarding headers from the request (`untrusted: 'ignore'`), from
+ * `req.headers`, `req.rawHeaders` and `req.headersDistinct`, so later handlers cannot read them.
+ */
+export function stripForwardedHeaders(req: IncomingMessage, copies: ForwardedHeaderCopies): void {
+  const drop = new Set(copies.names);
+  // Node builds headers and headersDistinct lazily from rawHeaders and its original count:
+  // build them before rawHeaders shrinks.
+  const { headers, headersDistinct } = req;
+  for (const name of drop) {
+    delete headers[name.toLowerCase()];
+    delete headersDistinct[name.toLowerCase()];
+  }
+  const raw = req.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) {
+    if (drop.has(raw[i]!)) raw.splice(i, 2);
+  }
+}

@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { CertificateHeaderError } from '../certificate/errors.js';
+import type { ClientCertificate } from '../certificate/model.js';
+import { parseForwardedCertificate } from '../forwarded/index.js';
+import { OAuthError } from '../oauth/errors.js';
+import { DecodeCache } from './cache.js';
+import { decideFromHeaders, decideFromTls, refuseCertificate, type Decision, type LogLine } from './decide.js';
+import { collectForwardedHeaders, stripForwardedHeaders } from './headers.js';
+import { compileOptions, type ClientCertificateOptions, type CompiledOptions } from './options.js';
+import type { ClientCertificateVerification } from './request.js';
+import { certificateFromTlsSocket, type TlsClientCertificate } from './tls.js';
+
+export type { ClientCertificateOptions } from './options.js';
+export type { ClientCertificateVerification } from './request.js';
+
+type CertificateRequest = IncomingMessage & {
+  clientCertificate?: ClientCertificate;
+  clientCertificateVerification?: ClientCertificateVerification;
+};
+
+/**
+ * Express middleware that sets `req.clientCertificate` from a trusted proxy's header (or, with
+ * `source: 'tls'`, from this process's TLS socket), and `req.clientCertificateVerification`.
+ * The header is believed only when the TCP peer is in `trustedProxies` (default: nobody).
+ * Answers (JSON, `Cache-Control: no-store`):
+ * - 400 `invalid_request`: certificate headers from an untrusted peer (`untrusted: 'reject'`), or a
+ *   duplicate, malformed or contradictory header from a trusted one (the description names the code);
+ * - 401 `invalid_client`: `required: true` and no accepted certificate.
+ * @throws {TypeError} at construction, for unknown or invalid options
+ * @see RFC 8705 section 2 (mutual-TLS client authentication), RFC 6749 section 5.2 (error responses)
+ */
+export function clientCertificate(options?: ClientCertificateOptions): RequestHandler {
+  const compiled = compileOptions(options);
+  const cache = new DecodeCache(compiled.cacheSize);
+  const handler = (req: CertificateRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
+    let decision: Decision;
+    try {
+      decision = decide(compiled, cache, req);
+    } catch (error) {
+      compiled.logger.error({ peer: req.socket.remoteAddress ?? 'unknown', error: error instanceof Error ? error.stack : String(error) }, 'client certificate middleware failed');
+      send(res, new OAuthError('server_error', 'the client certificate could not be processed'));
+      return;
+    }
+    if (decision.log) write(compiled, decision.log);
+    if (decision.kind === 'refuse') {
+      send(res, decision.error);
+      return;
+    }
+    if (decision.strip) stripForwardedHeaders(req, collectForwardedHeaders(req.rawHeaders, compiled));
+    req.clientCertificate = decision.certificate;
+    req.clientCertificateVerification = decision.verification;
+    next();
+  };
+  return handler as unknown as RequestHandler;
+}
+
+function decide(options: CompiledOptions, cache: DecodeCache, req: IncomingMessage): Decision {
+  if (options.source === 'tls') {
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    let fromSocket: TlsClientCertificate;
+    try {
+      fromSocket = certificateFromTlsSocket(req.socket);
+    } catch (error) {
+      if (!(error instanceof CertificateHeaderError)) throw error;
+      return refuseCertificate(error, { trusted: true, peer }, 'tls');
+    }
+    return decideFromTls(options, peer, fromSocket.certificate, fromSocket.verification);
+  }
+  const copies = collectForwardedHeaders(req.rawHeaders, options);
+  return decideFromHeaders(options, options.peerTrust(req.socket), copies, cache, parseForwardedCertificate);
+}
+
+function write(options: CompiledOptions, line: LogLine): void {
+  options.logger[line.level](line.fields, line.message);
+}
+
+function send(res: ServerResponse, error: OAuthError): void {
+  const body = JSON.stringify(error.toJSON());
+  res.statusCode = error.status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}

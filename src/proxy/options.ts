@@ -1,0 +1,189 @@
+import { FORWARDED_FORMATS, type ForwardedFormat } from '../forwarded/index.js';
+import { defaultLogger, type Logger } from '../log.js';
+import { compileTrustedProxies, type PeerTrust } from './trust.js';
+
+/** Options of `clientCertificate(options)`. Every option's documentation ends with its default. */
+export interface ClientCertificateOptions {
+  /** Addresses allowed to send the certificate headers, in proxy-addr syntax (`loopback`, CIDRs, ...). Default: nobody. */
+  trustedProxies?: string | readonly string[];
+  /** Whether a request on a unix socket (no peer address) counts as coming from the proxy. Default: `false`. */
+  allowUnixSocket?: boolean;
+  /** The header carrying the client certificate. Default: `'x-ssl-client-cert'`. */
+  header?: string;
+  /** The header carrying the chain; for formats `'apache'` and `'apache-escaped'` a prefix numbered 0..n. Default: none. */
+  chainHeader?: string;
+  /** How the proxy encodes the certificate. Default: `'nginx'`. */
+  format?: ForwardedFormat;
+  /** The header carrying the proxy's verification result (`SUCCESS`, `NONE`, `FAILED:reason`). Default: none. */
+  verifyHeader?: string;
+  /** Whether only a certificate reported as `SUCCESS` is accepted (by `verifyHeader`, or the TLS socket's `authorized`). Default: `false`. */
+  requireVerified?: boolean;
+  /** What a certificate header from a peer that is not a trusted proxy gets. Default: `'reject'` (400). */
+  untrusted?: 'reject' | 'ignore';
+  /** Whether a request without an accepted certificate is answered 401. Default: `false`. */
+  required?: boolean;
+  /** Where the certificate comes from: a trusted proxy's header, or this process's own TLS socket. Default: `'header'`. */
+  source?: 'header' | 'tls';
+  /** Cap on each certificate header value, in bytes. Default: `16384`. */
+  maxHeaderLength?: number;
+  /** Entries of the parsed-certificate cache (0 disables it). Default: `10000`. */
+  cacheSize?: number;
+  /** Where the one log line per refused request goes. Default: mtls-pop's pino logger on stdout. */
+  logger?: Logger;
+}
+
+/** The defaults, in one place: the README table is checked against this object. */
+export const CLIENT_CERTIFICATE_DEFAULTS = Object.freeze({
+  trustedProxies: [] as readonly string[],
+  allowUnixSocket: false,
+  header: 'x-ssl-client-cert',
+  chainHeader: undefined,
+  format: 'nginx' as ForwardedFormat,
+  verifyHeader: undefined,
+  requireVerified: false,
+  untrusted: 'reject' as const,
+  required: false,
+  source: 'header' as const,
+  maxHeaderLength: 16384,
+  cacheSize: 10000,
+});
+
+/** The options after validation: what the request path closes over. */
+export interface CompiledOptions {
+  readonly source: 'header' | 'tls';
+  readonly peerTrust: PeerTrust;
+  readonly header: string;
+  readonly chainHeader: string | undefined;
+  /** Whether `chainHeader` is a prefix of numbered headers (format `'apache'`). */
+  readonly chainIsNumbered: boolean;
+  readonly format: ForwardedFormat;
+  readonly verifyHeader: string | undefined;
+  readonly requireVerified: boolean;
+  readonly untrusted: 'reject' | 'ignore';
+  readonly required: boolean;
+  readonly maxHeaderLength: number;
+  readonly cacheSize: number;
+  readonly logger: Logger;
+}
+
+const KNOWN_KEYS = Object.keys(CLIENT_CERTIFICATE_DEFAULTS).concat('logger');
+const HEADER_ONLY_KEYS = ['trustedProxies', 'allowUnixSocket', 'header', 'chainHeader', 'format', 'verifyHeader', 'untrusted', 'maxHeaderLength', 'cacheSize'];
+// RFC 9110 section 5.1: a field name is a token.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Formats whose decoder reads a separate chain header (Apache's numbered ones, RFC 9440 Client-Cert-Chain, ...).
+const SEPARATE_CHAIN_FORMATS: readonly ForwardedFormat[] = ['nginx', 'apache', 'apache-escaped', 'base64-der', 'rfc9440'];
+const MAX_HEADER_LENGTH_LIMIT = 1024 * 1024;
+
+/**
+ * Validates `clientCertificate` options once, at construction.
+ * @throws {TypeError} for an unknown key (with a "did you mean" hint), a bad value or a contradiction
+ */
+export function compileOptions(input: ClientCertificateOptions | undefined): CompiledOptions {
+  if (input === undefined) input = {};
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError('clientCertificate: options must be an object');
+  }
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      const hint = closest(key, KNOWN_KEYS);
+      throw new TypeError(`clientCertificate: unknown option "${key}"${hint ? `. Did you mean "${hint}"?` : ''}`);
+    }
+  }
+  const options = input as Record<string, unknown>;
+  const source = oneOf(options, 'source', ['header', 'tls'] as const);
+  if (source === 'tls') {
+    const misplaced = HEADER_ONLY_KEYS.find((key) => options[key] !== undefined);
+    if (misplaced) throw new TypeError(`clientCertificate: option "${misplaced}" only applies to source 'header'; source 'tls' reads this process's own TLS socket`);
+  }
+  const format = oneOf(options, 'format', FORWARDED_FORMATS);
+  const header = headerName(options, 'header') ?? CLIENT_CERTIFICATE_DEFAULTS.header;
+  const chainHeader = headerName(options, 'chainHeader');
+  const verifyHeader = headerName(options, 'verifyHeader');
+  if (chainHeader !== undefined && !SEPARATE_CHAIN_FORMATS.includes(format)) {
+    throw new TypeError(`clientCertificate: chainHeader needs a format with a separate chain header (${SEPARATE_CHAIN_FORMATS.join(', ')}); format '${format}' ${format === 'auto' ? 'must be named explicitly' : 'carries its chain inside the certificate value'}`);
+  }
+  const names = [header, chainHeader, verifyHeader].filter((name) => name !== undefined);
+  if (new Set(names).size !== names.length) throw new TypeError('clientCertificate: header, chainHeader and verifyHeader must be different headers');
+  const requireVerified = flag(options, 'requireVerified');
+  if (requireVerified && source === 'header' && verifyHeader === undefined) {
+    throw new TypeError('clientCertificate: requireVerified needs verifyHeader (the header in which the proxy reports SUCCESS / NONE / FAILED)');
+  }
+  const allowUnixSocket = flag(options, 'allowUnixSocket');
+  const logger = options.logger ?? defaultLogger();
+  if (typeof logger !== 'object' || logger === null || typeof (logger as Logger).warn !== 'function' || typeof (logger as Logger).error !== 'function') {
+    throw new TypeError('clientCertificate: logger must have pino-style warn(object, message) and error(object, message) methods');
+  }
+  return {
+    source,
+    peerTrust: compileTrustedProxies(options.trustedProxies as ClientCertificateOptions['trustedProxies'], allowUnixSocket),
+    header,
+    chainHeader,
+    chainIsNumbered: chainHeader !== undefined && (format === 'apache' || format === 'apache-escaped'),
+    format,
+    verifyHeader,
+    requireVerified,
+    untrusted: oneOf(options, 'untrusted', ['reject', 'ignore'] as const),
+    required: flag(options, 'required'),
+    maxHeaderLength: integer(options, 'maxHeaderLength', 1, MAX_HEADER_LENGTH_LIMIT),
+    cacheSize: integer(options, 'cacheSize', 0, 10_000_000),
+    logger: logger as Logger,
+  };
+}
+
+type DefaultKey = keyof typeof CLIENT_CERTIFICATE_DEFAULTS;
+
+function oneOf<T extends string>(options: Record<string, unknown>, key: DefaultKey, allowed: readonly T[]): T {
+  const value = options[key] ?? CLIENT_CERTIFICATE_DEFAULTS[key];
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
+    throw new TypeError(`clientCertificate: ${key} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}${hint ? `. Did you mean '${hint}'?` : ''}`);
+  }
+  return value as T;
+}
+
+function flag(options: Record<string, unknown>, key: DefaultKey): boolean {
+  const value = options[key] ?? CLIENT_CERTIFICATE_DEFAULTS[key];
+  if (typeof value !== 'boolean') throw new TypeError(`clientCertificate: ${key} must be a boolean`);
+  return value;
+}
+
+function integer(options: Record<string, unknown>, key: DefaultKey, min: number, max: number): number {
+  const value = options[key] ?? CLIENT_CERTIFICATE_DEFAULTS[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`clientCertificate: ${key} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function headerName(options: Record<string, unknown>, key: DefaultKey): string | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !TOKEN.test(value)) throw new TypeError(`clientCertificate: ${key} must be an HTTP header name`);
+  return value.toLowerCase();
+}
+
+/** The candidate nearest to `word` (case-insensitive edit distance at most 3), for "did you mean" hints. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

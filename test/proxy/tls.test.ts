@@ -1,0 +1,100 @@
+import { request as httpsRequest, createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
+import { opensslThumbprint, pkiPath, readPki } from '../helpers/fixtures.js';
+import { recordingLogger } from './helpers.js';
+
+interface Answer { status: number; body: { thumbprint: string | null; chain: string[]; verification: { status: string; reason?: string } | null; source: string | null } }
+
+/** A real https server with requestCert, clientCertificate({ source: 'tls', ...options }) in front of a route. */
+async function startTlsApp(options: Omit<ClientCertificateOptions, 'source'> = {}): Promise<{ server: Server; port: number }> {
+  const app = express();
+  app.use(clientCertificate({ source: 'tls', logger: recordingLogger(), ...options }));
+  app.get('/', (req, res) => {
+    const certificate = req.clientCertificate;
+    res.json({ thumbprint: certificate?.thumbprint ?? null, chain: certificate?.chain.map((link) => link.thumbprint) ?? [], verification: req.clientCertificateVerification ?? null, source: certificate?.source ?? null });
+  });
+  const server = createServer({ key: readPki('server.key'), cert: readPki('server.pem') + readPki('intermediate-ca.pem'), ca: readPki('ca-bundle.pem'), requestCert: true, rejectUnauthorized: false }, app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function get(port: number, client?: string, certFile = client && `${client}.pem`): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({
+      host: '127.0.0.1', port, path: '/', servername: 'localhost', ca: readPki('ca-bundle.pem'), agent: false,
+      ...(client ? { key: readPki(`${client}.key`), cert: readPki(certFile!) } : {}),
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const servers: Server[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); })));
+});
+async function start(options: Omit<ClientCertificateOptions, 'source'> = {}): Promise<number> {
+  const { server, port } = await startTlsApp(options);
+  servers.push(server);
+  return port;
+}
+
+describe("clientCertificate({ source: 'tls' }) over a real https server", () => {
+  it('takes the certificate of the handshake: SUCCESS, thumbprint equals openssl\'s, chain without leaf and root', async () => {
+    const port = await start();
+    const answer = await get(port, 'client-ec', 'client-ec-chain.pem');
+    expect(answer.status).toBe(200);
+    expect(answer.body.thumbprint).toBe(opensslThumbprint(pkiPath('client-ec.pem')));
+    expect(answer.body.chain).toEqual([opensslThumbprint(pkiPath('intermediate-ca.pem'))]);
+    expect(answer.body.verification).toEqual({ status: 'SUCCESS' });
+    expect(answer.body.source).toBe('tls');
+  });
+
+  it('a client without a certificate: NONE, and 401 invalid_client when required', async () => {
+    const open = await start();
+    expect((await get(open)).body).toMatchObject({ thumbprint: null, verification: { status: 'NONE' } });
+    const required = await start({ required: true });
+    const answer = await get(required);
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: 'invalid_client', error_description: 'a client certificate is required' });
+  });
+
+  it('a certificate from an unknown CA: FAILED with OpenSSL\'s reason; not accepted with requireVerified', async () => {
+    const open = await start();
+    const answer = await get(open, 'client-unrelated');
+    expect(answer.body.thumbprint).toBe(opensslThumbprint(pkiPath('client-unrelated.pem')));
+    expect(answer.body.verification).toEqual({ status: 'FAILED', reason: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    const strict = await start({ requireVerified: true });
+    expect((await get(strict, 'client-unrelated')).body).toMatchObject({ thumbprint: null, verification: { status: 'FAILED' } });
+    expect((await get(strict, 'client-ec')).body.verification).toEqual({ status: 'SUCCESS' });
+  });
+
+  it('a self-signed certificate: FAILED, the chain is empty (the leaf is its own issuer)', async () => {
+    const port = await start();
+    const answer = await get(port, 'client-self-signed');
+    expect(answer.body.thumbprint).toBe(opensslThumbprint(pkiPath('client-self-signed.pem')));
+    expect(answer.body.chain).toEqual([]);
+    expect(answer.body.verification!.status).toBe('FAILED');
+  });
+
+  it('ignores certificate headers entirely', async () => {
+    const port = await start();
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port, path: '/', servername: 'localhost', ca: readPki('ca-bundle.pem'), agent: false, headers: { 'x-ssl-client-cert': encodeURIComponent(readPki('client-ec.pem')) } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.body.thumbprint).toBeNull();
+  });
+});
