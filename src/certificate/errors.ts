@@ -24,7 +24,12 @@ export type CertificateErrorCode =
   /** A certificate of the forwarded chain is not valid. */
   | 'ERR_CERT_CHAIN_INVALID'
   /** The proxy's verify header contradicts the certificate header (`NONE` with a certificate, `SUCCESS` without). */
-  | 'ERR_CERT_VERIFY_MISMATCH';
+  | 'ERR_CERT_VERIFY_MISMATCH'
+  /**
+   * A forwarding header arrived under a spelling the proxy may not have cleared: `_` for `-`
+   * (Apache passes such names through) or a chain header numbered past what the templates set.
+   */
+  | 'ERR_CERT_HEADER_NAME';
 
 /** Hostile or broken certificate input. Never thrown for programmer misuse (that is a `TypeError`). */
 export class CertificateHeaderError extends Error {

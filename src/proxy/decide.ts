@@ -49,6 +49,9 @@ export function decideFromHeaders(options: CompiledOptions, verdict: PeerVerdict
 }
 
 function fromTrustedProxy(options: CompiledOptions, verdict: PeerVerdict, copies: ForwardedHeaderCopies, cache: DecodeCache, decode: Decoder): Decision {
+  if (copies.suspicious.length > 0) {
+    throw new CertificateHeaderError('ERR_CERT_HEADER_NAME', `forwarding header spelled ${copies.suspicious.map((name) => JSON.stringify(name)).join(', ')}, which the proxy does not set`);
+  }
   const value = singleValue(copies.certificate, options.header);
   const reported = options.verifyHeader === undefined ? undefined : parseVerification(singleValue(copies.verify, options.verifyHeader));
   const chain = options.chainHeader === undefined ? [] : chainValues(copies, options.chainHeader);

@@ -18,7 +18,15 @@ export interface ForwardedHeaderCopies {
   readonly chain: string[][];
   /** The header names as the peer spelled them, for log lines. */
   readonly names: string[];
+  /**
+   * Copies under a spelling the proxy may not have cleared (`X_SSL_Client_Cert`; a chain header
+   * numbered past MAX_NUMBERED_CHAIN_HEADERS). Never read as values: their presence refuses the request.
+   */
+  readonly suspicious: string[];
 }
+
+/** The numbered chain headers the Apache template sets (0..3); a higher number was not set by it. */
+export const MAX_NUMBERED_CHAIN_HEADERS = 4;
 
 /**
  * Spellings some proxies and frameworks treat as one name (case, `_` for `-`) count as one
@@ -34,7 +42,8 @@ export function collectForwardedHeaders(rawHeaders: readonly string[], names: He
   const header = canonical(names.header);
   const verifyHeader = names.verifyHeader === undefined ? undefined : canonical(names.verifyHeader);
   const chainHeader = names.chainHeader === undefined ? undefined : canonical(names.chainHeader);
-  const found: ForwardedHeaderCopies = { certificate: [], verify: [], chain: [], names: [] };
+  const exact = { header: names.header.toLowerCase(), verifyHeader: names.verifyHeader?.toLowerCase(), chainHeader: names.chainHeader?.toLowerCase() };
+  const found: ForwardedHeaderCopies = { certificate: [], verify: [], chain: [], names: [], suspicious: [] };
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const raw = rawHeaders[i]!;
     const name = canonical(raw);
@@ -47,8 +56,14 @@ export function collectForwardedHeaders(rawHeaders: readonly string[], names: He
       if (index !== undefined) list = found.chain[index] ??= [];
     }
     if (list) {
-      list.push(value);
       found.names.push(raw);
+      // Apache's `RequestHeader unset X-A` leaves `X_A` alone: a copy spelled otherwise than the
+      // configured name (case aside) is the client's, not the proxy's.
+      const lower = raw.toLowerCase();
+      const spelledAsConfigured = list === found.certificate ? lower === exact.header
+        : list === found.verify ? lower === exact.verifyHeader : exact.chainHeader !== undefined && lower.startsWith(exact.chainHeader);
+      if (!spelledAsConfigured || list === found.chain[MAX_NUMBERED_CHAIN_HEADERS]) found.suspicious.push(raw);
+      else list.push(value);
     }
   }
   return found;
@@ -57,7 +72,8 @@ export function collectForwardedHeaders(rawHeaders: readonly string[], names: He
 function chainIndex(suffix: string, numbered: boolean): number | undefined {
   if (!numbered) return suffix === '' ? 0 : undefined;
   // Apache numbers SSL_CLIENT_CERT_CHAIN_n from 0, without leading zeros.
-  return /^(0|[1-9][0-9]{0,2})$/.test(suffix) ? Number(suffix) : undefined;
+  if (!/^(0|[1-9][0-9]{0,2})$/.test(suffix)) return undefined;
+  return Math.min(Number(suffix), MAX_NUMBERED_CHAIN_HEADERS);
 }
 
 /** Whether the request carries any forwarding header at all. */

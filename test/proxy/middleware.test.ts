@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { clientCertificate } from '../../src/proxy/middleware.js';
+import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
 import { opensslThumbprint, pkiPath } from '../helpers/fixtures.js';
 import { apacheValue, nginxValue, rawRequest, startApp, type TestApp } from './helpers.js';
 
@@ -154,7 +154,6 @@ describe('clientCertificate(options)', () => {
     const twoLines: [string, string[]][] = [
       ['the same line twice', [`${CERT}: ${clientEc}`, `${CERT}: ${clientEc}`]],
       ['two spellings of the name', [`X-SSL-Client-Cert: ${clientEc}`, `x-ssl-client-cert: ${clientEc}`]],
-      ['an underscore spelling next to the dash one', [`X-SSL-Client-Cert: ${clientEc}`, `X_SSL_Client_Cert: ${clientEc}`]],
       ['an empty copy and a real one', [`${CERT}: `, `${CERT}: ${clientEc}`]],
       ['a repeated verify header', [`${CERT}: ${clientEc}`, `${VERIFY}: SUCCESS`, `${VERIFY}: SUCCESS`]],
     ];
@@ -163,6 +162,24 @@ describe('clientCertificate(options)', () => {
       const response = await rawRequest(a.port, ['GET / HTTP/1.1', 'Host: x', ...lines]);
       expect(response.status).toBe(400);
       expect(JSON.parse(response.body)).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('ERR_CERT_HEADER_DUPLICATE') });
+      expect(a.seen).toHaveLength(0);
+    });
+  });
+
+  describe('spellings the proxy does not clear (Apache passes `_` names through)', () => {
+    const lines: [string, string[], Partial<ClientCertificateOptions>][] = [
+      ['an underscore spelling alone', [`X_SSL_Client_Cert: ${clientEc}`], {}],
+      ['an underscore spelling next to the dash one', [`X-SSL-Client-Cert: ${clientEc}`, `X_SSL_Client_Cert: ${clientEc}`], {}],
+      ['a mixed spelling alone', [`X-SSL_Client-Cert: ${clientEc}`], {}],
+      ['an underscore verify header', [`X-SSL-Client-Cert: ${clientEc}`, `X_SSL_Client_Verify: SUCCESS`], {}],
+      ['a chain header numbered past the four the templates set', [`X-SSL-Client-Cert-Chain-4: ${clientEc}`],
+        { format: 'apache', chainHeader: 'x-ssl-client-cert-chain-' }],
+    ];
+    it.each(lines)('%s from a trusted proxy => 400 ERR_CERT_HEADER_NAME, never read as the certificate', async (_name, headerLines, extra) => {
+      const a = await app({ trustedProxies: 'loopback', verifyHeader: VERIFY, ...extra });
+      const response = await rawRequest(a.port, ['GET / HTTP/1.1', 'Host: x', ...headerLines]);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('ERR_CERT_HEADER_NAME') });
       expect(a.seen).toHaveLength(0);
     });
   });
