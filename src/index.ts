@@ -22,3 +22,5 @@ export {
 export { clientCertificate, type ClientCertificateOptions, type ClientCertificateVerification } from './proxy/middleware.js';
 export { certificateFromTlsSocket, type TlsClientCertificate } from './proxy/tls.js';
 export { CLIENT_CERTIFICATE_DEFAULTS } from './proxy/options.js';
+export { renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, FORWARDING_HEADERS, CHAIN_HEADER_COUNT, DEFAULT_HEADER_NAMES } from './templates/index.js';
+export type { TemplateValues, TemplateServer, TemplateSite, RenderOptions } from './templates/index.js';

@@ -1,0 +1,167 @@
+import { DEFAULT_HEADER_NAMES } from './headers.js';
+
+/**
+ * The few values a template needs. Each maps to one `{{PLACEHOLDER}}` in the files under nginx/,
+ * apache/ and iis/, and to one `mtls-pop render` flag. Every value is checked against a strict
+ * pattern before it is written into a configuration file, so that no value can inject a directive.
+ */
+export interface TemplateValues {
+  /** `{{SERVER_NAME}}`, `--server-name`: the plain host name, e.g. `as.example.com` (the API's name for site `api`). Required for nginx and apache. */
+  serverName?: string;
+  /** `{{MTLS_SERVER_NAME}}`, `--mtls-server-name`: the RFC 8705 section 5 alias host. Default `mtls.<serverName>`. */
+  mtlsServerName?: string;
+  /** `{{LISTEN}}`, `--listen`: a port, or `address:port` (`127.0.0.1:8443`, `[::1]:8443`). Default `443`. */
+  listen?: number | string;
+  /** `{{UPSTREAM}}`, `--upstream`: the app's `host:port`, plain HTTP. Default `127.0.0.1:3000`. */
+  upstream?: string;
+  /** `{{CERTIFICATE}}`, `--certificate`: absolute path of the server certificate (PEM, with its chain). Required for nginx and apache. */
+  certificate?: string;
+  /** `{{CERTIFICATE_KEY}}`, `--certificate-key`: absolute path of its private key. Required for nginx and apache. */
+  certificateKey?: string;
+  /** `{{CLIENT_CA}}`, `--client-ca`: absolute path of the client CA bundle (PEM). Required for nginx and apache. */
+  clientCa?: string;
+  /** `{{CERTIFICATE_HEADER}}`: the header that carries the certificate. Default `X-SSL-Client-Cert`. */
+  certificateHeader?: string;
+  /** `{{VERIFY_HEADER}}`: the header that carries the server's verify result. Default `X-SSL-Client-Verify`. */
+  verifyHeader?: string;
+  /** `{{CHAIN_HEADER_PREFIX}}` (apache): prefix of the numbered chain headers. Default `X-SSL-Client-Cert-Chain-`. */
+  chainHeaderPrefix?: string;
+}
+
+/** TemplateValues after validation and defaults, keyed by placeholder name. */
+export type Placeholders = Readonly<Record<string, string>>;
+
+const KEYS: readonly (keyof TemplateValues)[] = ['serverName', 'mtlsServerName', 'listen', 'upstream', 'certificate',
+  'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix'];
+
+const PLACEHOLDER: Readonly<Record<keyof TemplateValues, string>> = {
+  serverName: 'SERVER_NAME', mtlsServerName: 'MTLS_SERVER_NAME', listen: 'LISTEN', upstream: 'UPSTREAM',
+  certificate: 'CERTIFICATE', certificateKey: 'CERTIFICATE_KEY', clientCa: 'CLIENT_CA',
+  certificateHeader: 'CERTIFICATE_HEADER', verifyHeader: 'VERIFY_HEADER', chainHeaderPrefix: 'CHAIN_HEADER_PREFIX',
+};
+
+// Characters that end a directive, open a block, quote, comment, expand a variable or a section
+// in nginx, Apache or XML configuration. A value containing one is refused outright.
+const INJECTION = /[\r\n\t\0 ;"'`{}#$\\<>&%|*]/;
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV6_BRACKETED = /^\[[0-9A-Fa-f:.]+\]$/;
+const PATH = /^\/[A-Za-z0-9._/@+=,:-]*$/;
+const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+function fail(key: keyof TemplateValues, message: string): never {
+  throw new TypeError(`${key} ({{${PLACEHOLDER[key]}}}): ${message}`);
+}
+
+function text(key: keyof TemplateValues, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) fail(key, 'must be a non-empty string');
+  const bad = INJECTION.exec(value);
+  if (bad) fail(key, `contains ${JSON.stringify(bad[0])}, which could inject configuration`);
+  if (value.length > 1024) fail(key, 'is longer than 1024 characters');
+  return value;
+}
+
+function hostName(key: keyof TemplateValues, value: unknown): string {
+  const name = text(key, value);
+  if (name.length > 253 || !HOST_NAME.test(name)) fail(key, `"${name}" is not a DNS host name`);
+  return name.toLowerCase();
+}
+
+function port(key: keyof TemplateValues, value: string): string {
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) fail(key, `"${value}" is not a port (1-65535)`);
+  return String(Number(value));
+}
+
+/** `host:port` split at the last colon; the host is a name, an IPv4 address or a bracketed IPv6 one. */
+function hostAndPort(key: keyof TemplateValues, value: string): { host: string; port: string } {
+  const at = value.lastIndexOf(':');
+  if (at <= 0) fail(key, `"${value}" is not host:port`);
+  const host = value.slice(0, at);
+  if (!(IPV4.test(host) || IPV6_BRACKETED.test(host) || (host.length <= 253 && HOST_NAME.test(host)))) {
+    fail(key, `"${host}" is not a host name, an IPv4 address or a [bracketed] IPv6 address`);
+  }
+  return { host, port: port(key, value.slice(at + 1)) };
+}
+
+function path(key: keyof TemplateValues, value: unknown): string {
+  const file = text(key, value);
+  if (!PATH.test(file)) fail(key, `"${file}" must be an absolute path of letters, digits and . _ / @ + = , : - (use forward slashes)`);
+  return file;
+}
+
+function headerName(key: keyof TemplateValues, value: unknown): string {
+  const name = text(key, value);
+  // nginx drops client header names with underscores, and so cannot forward one either.
+  if (!HEADER_NAME.test(name)) fail(key, `"${name}" must be letters, digits and hyphens (no underscore), starting with a letter`);
+  return name;
+}
+
+function closest(name: string): string {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i += 1) {
+      let previous = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j += 1) {
+        const current = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length]!;
+  };
+  const best = [...KEYS].sort((a, b) => distance(name, a) - distance(name, b))[0]!;
+  return distance(name, best) <= Math.max(2, Math.floor(best.length / 3)) ? ` Did you mean ${best}?` : '';
+}
+
+/**
+ * Validates `values`, applies the defaults and returns the placeholder table. Files are required
+ * only when `needsFiles` (nginx, apache: IIS keeps its certificates in the Windows store).
+ * @throws {TypeError} naming the value and its placeholder, for an unknown key, a missing value,
+ *   a malformed one, or any character that could inject configuration
+ */
+export function resolveValues(values: TemplateValues, needsFiles: boolean): Placeholders {
+  if (typeof values !== 'object' || values === null) throw new TypeError('template values must be an object');
+  for (const key of Object.keys(values)) {
+    if (!(KEYS as readonly string[]).includes(key)) throw new TypeError(`unknown template value "${key}".${closest(key)}`);
+  }
+  // IIS takes host names from its site bindings, not from web.config.
+  const serverName = values.serverName === undefined && !needsFiles ? 'localhost' : hostName('serverName', values.serverName);
+  const mtlsServerName = values.mtlsServerName === undefined ? `mtls.${serverName}` : hostName('mtlsServerName', values.mtlsServerName);
+  if (mtlsServerName === serverName) fail('mtlsServerName', 'must differ from serverName');
+
+  const listenText = typeof values.listen === 'number' ? String(values.listen) : text('listen', values.listen ?? '443');
+  const listen = /^\d+$/.test(listenText) ? { host: '', port: port('listen', listenText) } : hostAndPort('listen', listenText);
+  const upstream = hostAndPort('upstream', text('upstream', values.upstream ?? '127.0.0.1:3000'));
+
+  const file = (key: 'certificate' | 'certificateKey' | 'clientCa'): string => {
+    if (values[key] === undefined) return needsFiles ? fail(key, 'is required') : '';
+    return path(key, values[key]);
+  };
+  const certificateHeader = headerName('certificateHeader', values.certificateHeader ?? DEFAULT_HEADER_NAMES.certificateHeader);
+  const verifyHeader = headerName('verifyHeader', values.verifyHeader ?? DEFAULT_HEADER_NAMES.verifyHeader);
+  const chainHeaderPrefix = headerName('chainHeaderPrefix', values.chainHeaderPrefix ?? DEFAULT_HEADER_NAMES.chainHeaderPrefix);
+  if (certificateHeader.toLowerCase() === verifyHeader.toLowerCase()) fail('verifyHeader', 'must differ from certificateHeader');
+  for (const [key, name] of [['certificateHeader', certificateHeader], ['verifyHeader', verifyHeader]] as const) {
+    if (name.toLowerCase().startsWith(chainHeaderPrefix.toLowerCase())) fail(key, `must not start with chainHeaderPrefix "${chainHeaderPrefix}"`);
+  }
+
+  return Object.freeze({
+    SERVER_NAME: serverName,
+    MTLS_SERVER_NAME: mtlsServerName,
+    LISTEN: listen.host ? `${listen.host}:${listen.port}` : listen.port,
+    LISTEN_PORT: listen.port,
+    UPSTREAM: `${upstream.host}:${upstream.port}`,
+    CERTIFICATE: file('certificate'),
+    CERTIFICATE_KEY: file('certificateKey'),
+    CLIENT_CA: file('clientCa'),
+    CERTIFICATE_HEADER: certificateHeader,
+    VERIFY_HEADER: verifyHeader,
+    CHAIN_HEADER_PREFIX: chainHeaderPrefix,
+    // Case-insensitive regular expressions (Apache mod_setenvif) for every `-`/`_` spelling.
+    CERTIFICATE_HEADER_PATTERN: certificateHeader.replaceAll('-', '[-_]'),
+    VERIFY_HEADER_PATTERN: verifyHeader.replaceAll('-', '[-_]'),
+    CHAIN_HEADER_PATTERN: chainHeaderPrefix.replaceAll('-', '[-_]'),
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * Real nginx and Apache httpd for tests: each server gets its own temporary prefix, the
+ * configuration the caller rendered (from the shipped templates), a port chosen at run time, and
+ * runs in the FOREGROUND as a child of the test (`daemon off;`, `apache2 -DFOREGROUND`) so that
+ * `stop()` can kill it by pid and reap it.
+ *
+ * ```ts
+ * const port = await freePort();
+ * const config = renderTemplate('nginx', { ...values, listen: `127.0.0.1:${port}` }, { standalone: true });
+ * const nginx = await startNginx({ config, port });
+ * try { ... } finally { await nginx.stop(); }
+ * ```
+ * When a binary is missing, `serverAvailable(kind)` prints a loud notice and returns false, or
+ * throws when `CI` is set: a CI run never skips the real-server tests silently.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type ServerKind = 'nginx' | 'apache';
+
+const BINARIES: Readonly<Record<ServerKind, readonly string[]>> = {
+  nginx: ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'],
+  apache: ['/usr/sbin/apache2', '/usr/sbin/httpd', '/usr/local/apache2/bin/httpd'],
+};
+
+/** The server's executable, or undefined when it is not installed. */
+export function serverBinary(kind: ServerKind): string | undefined {
+  return BINARIES[kind].find((file) => existsSync(file));
+}
+
+/**
+ * Whether `kind` can run here. A missing binary prints a LOUD notice; with `CI` set it throws
+ * instead, so that CI fails rather than skips.
+ */
+export function serverAvailable(kind: ServerKind): boolean {
+  if (serverBinary(kind)) return true;
+  const notice = `\n${'!'.repeat(78)}\n!! ${kind} is NOT INSTALLED: its real-server tests do not run (apt-get install ${kind === 'nginx' ? 'nginx' : 'apache2'})\n${'!'.repeat(78)}\n`;
+  if (process.env.CI) throw new Error(`CI: ${notice}`);
+  console.warn(notice);
+  return false;
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel (bind to port 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface StartOptions {
+  /** The complete main configuration (nginx.conf / httpd.conf), already rendered. */
+  config: string;
+  /** The port the configuration listens on; start() resolves once it accepts connections. */
+  port: number;
+  /** Host to probe. Default `'127.0.0.1'`. */
+  host?: string;
+  /** Directory to run in; default: a new temporary directory, removed by stop(). */
+  prefix?: string;
+  /** More files to write under the prefix (relative path -> content). Default none. */
+  files?: Readonly<Record<string, string>>;
+  /** How long to wait for the port. Default 10000 ms. */
+  timeoutMs?: number;
+}
+
+export interface RunningServer {
+  readonly kind: ServerKind;
+  readonly pid: number;
+  readonly port: number;
+  readonly prefix: string;
+  /** The server's error log and everything it wrote to stdout/stderr so far. */
+  logs(): string;
+  /** Kills the server by pid (SIGTERM, then SIGKILL after 5 s), waits for its exit, removes a temporary prefix. */
+  stop(): Promise<void>;
+}
+
+export interface ConfigTestResult {
+  ok: boolean;
+  /** What `nginx -t` / `apache2 -t` printed. */
+  output: string;
+}
+
+function preparePrefix(options: Pick<StartOptions, 'prefix' | 'files'>, kind: ServerKind, configName: string, config: string) {
+  const temporary = options.prefix === undefined;
+  const prefix = options.prefix ?? mkdtempSync(join(tmpdir(), `mtls-pop-${kind}-`));
+  for (const dir of ['logs', 'temp']) mkdirSync(join(prefix, dir), { recursive: true });
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(join(prefix, name, '..'), { recursive: true });
+    writeFileSync(join(prefix, name), content);
+  }
+  const configFile = join(prefix, configName);
+  writeFileSync(configFile, config);
+  return { prefix, configFile, temporary };
+}
+
+function commandLine(kind: ServerKind, prefix: string, configFile: string): string[] {
+  return kind === 'nginx'
+    ? ['-p', `${prefix}/`, '-c', configFile, '-e', 'stderr', '-g', 'daemon off;']
+    : ['-d', prefix, '-f', configFile, '-DFOREGROUND'];
+}
+
+function runConfigTest(kind: ServerKind, config: string): ConfigTestResult {
+  const binary = serverBinary(kind);
+  if (!binary) return { ok: false, output: `${kind} is not installed` };
+  const { prefix, configFile } = preparePrefix({}, kind, kind === 'nginx' ? 'nginx.conf' : 'httpd.conf', config);
+  try {
+    const args = commandLine(kind, prefix, configFile).filter((arg) => arg !== '-DFOREGROUND');
+    const result = spawnSync(binary, ['-t', ...args], { encoding: 'utf8', timeout: 15000 });
+    return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+}
+
+/** `nginx -t` on a complete rendered nginx.conf, in a throw-away prefix. */
+export const testNginxConfig = (config: string): ConfigTestResult => runConfigTest('nginx', config);
+/** `apache2 -t` on a complete rendered httpd.conf, in a throw-away server root. */
+export const testApacheConfig = (config: string): ConfigTestResult => runConfigTest('apache', config);
+
+function waitForPort(host: string, port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before listening`));
+        return;
+      }
+      const socket = createConnection({ host, port });
+      socket.once('connect', () => { socket.destroy(); resolve(); });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`port ${port} did not open within ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+async function start(kind: ServerKind, options: StartOptions): Promise<RunningServer> {
+  const binary = serverBinary(kind);
+  if (!binary) throw new Error(`${kind} is not installed`);
+  const { prefix, configFile, temporary } = preparePrefix(options, kind, kind === 'nginx' ? 'nginx.conf' : 'httpd.conf', options.config);
+  const child = spawn(binary, commandLine(kind, prefix, configFile), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
+  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const logs = (): string => {
+    const errorLog = join(prefix, 'logs', 'error.log');
+    const logged = existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '(no error.log)';
+    return `--- ${kind} (pid ${child.pid}) error.log ---\n${logged}\n--- ${kind} stdout/stderr ---\n${output}`;
+  };
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (temporary) rmSync(prefix, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(options.host ?? '127.0.0.1', options.port, child, options.timeoutMs ?? 10000);
+  } catch (error) {
+    const message = `${kind} did not start: ${(error as Error).message}\n${logs()}`;
+    await stop();
+    throw new Error(message);
+  }
+  return { kind, pid: child.pid!, port: options.port, prefix, logs, stop };
+}
+
+/** Starts nginx in the foreground (`-g 'daemon off;'`) with `config` as its nginx.conf. */
+export const startNginx = (options: StartOptions): Promise<RunningServer> => start('nginx', options);
+/** Starts Apache httpd in the foreground (`-DFOREGROUND`) with `config` as its httpd.conf. */
+export const startApache = (options: StartOptions): Promise<RunningServer> => start('apache', options);
+
+/**
+ * Runs `check`; when it throws, appends the servers' logs to the error so a failing test shows
+ * what nginx or Apache said.
+ */
+export async function withServerLogs<T>(servers: readonly (RunningServer | undefined)[], check: () => Promise<T> | T): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    const logs = servers.filter((server): server is RunningServer => server !== undefined).map((server) => server.logs()).join('\n');
+    if (error instanceof Error) error.message = `${error.message}\n\n${logs}`;
+    throw error;
+  }
+}
