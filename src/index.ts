@@ -4,7 +4,9 @@ import 'reflect-metadata';
 export { ClientCertificate, type CertificateSource } from './certificate/model.js';
 export { CertificateHeaderError, type CertificateErrorCode } from './certificate/errors.js';
 export { thumbprint } from './certificate/thumbprint.js';
-export { formatDistinguishedName } from './certificate/distinguished-name.js';
+export { formatDistinguishedName, parseDistinguishedName, distinguishedNamesEqual, DistinguishedNameSyntaxError } from './certificate/distinguished-name.js';
+export { certificateSubjectMatches, subjectAltNameMatches, canonicalIp, type ExpectedSubject } from './certificate/subject-match.js';
+export { ChainValidator, CertificateChainError, type ChainErrorCode, type ChainValidatorOptions, type ChainValidationResult, type CertificateInput } from './certificate/chain.js';
 export type { SubjectAltNames, NameAttribute, RelativeDistinguishedNames } from './certificate/fields.js';
 export { derToPem, pemToDer } from './certificate/pem.js';
 export { OAuthError, type OAuthErrorCode } from './oauth/errors.js';
@@ -24,3 +26,30 @@ export { certificateFromTlsSocket, type TlsClientCertificate } from './proxy/tls
 export { CLIENT_CERTIFICATE_DEFAULTS } from './proxy/options.js';
 export { renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, FORWARDING_HEADERS, CHAIN_HEADER_COUNT, DEFAULT_HEADER_NAMES } from './templates/index.js';
 export type { TemplateValues, TemplateServer, TemplateSite, RenderOptions } from './templates/index.js';
+export {
+  authorizationServer,
+  KeyStore,
+  SIGNING_ALGORITHMS,
+  ClientRegistry,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+  MemoryRevocationStore,
+  RedisRevocationStore,
+  type AuthorizationServerOptions,
+  type KeyStoreOptions,
+  type SigningAlgorithm,
+  type SigningKey,
+  type ClientMetadata,
+  type RegisteredClient,
+  type TokenEndpointAuthMethod,
+  type RevocationStore,
+  type AccessTokenClaims,
+} from './issuer/index.js';
+export {
+  oidcProviderMtls,
+  OIDC_PROVIDER_MTLS_DEFAULTS,
+  type OidcProviderMtlsOptions,
+  type OidcProviderMtlsHelpers,
+  type OidcProviderContext,
+  type TlsClientAuthSubjectProperty,
+} from './adapters/oidc-provider.js';
+export { auth0GetCertificate } from './adapters/auth0.js';

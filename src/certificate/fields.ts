@@ -5,7 +5,10 @@ import { CertificateHeaderError } from './errors.js';
 /** One attribute of a distinguished name: the type as a dotted OID and the value as text. */
 export interface NameAttribute {
   readonly type: string;
+  /** The text of a string value; for any other type, `#` and the hex of its BER (RFC 4514 section 2.4). */
   readonly value: string;
+  /** True when `value` is the `#hex` form of a non-string value rather than text that starts with `#`. */
+  readonly hex?: boolean;
 }
 
 /** A distinguished name as RDNs in DER encoding order (the root-most RDN first). */
@@ -32,10 +35,13 @@ export interface CertificateFields {
 
 const invalid = (message: string) => new CertificateHeaderError('ERR_CERT_INVALID', message);
 const SAN_OID = '2.5.29.17';
+/** The DirectoryString and IA5/Visible tags that `decodeString` reads as text. */
+const STRING_TAG_SET = new Set([0x0c, 0x13, 0x16, 0x14, 0x1a, 0x1e, 0x1c]);
 
 /** Dotted form of a DER OBJECT IDENTIFIER's content (X.690 section 8.19). */
-export function decodeOid(bytes: Uint8Array, tlv: Tlv): string {
-  if (tlv.tag !== 0x06 || tlv.end === tlv.contentStart) throw invalid('expected an OBJECT IDENTIFIER');
+export function decodeOid(bytes: Uint8Array, tlv: Tlv | undefined): string {
+  // `undefined` is an element missing from its SEQUENCE (an empty Extension, say): malformed input.
+  if (tlv === undefined || tlv.tag !== 0x06 || tlv.end === tlv.contentStart) throw invalid('expected an OBJECT IDENTIFIER');
   const arcs: number[] = [];
   let value = 0;
   for (let i = tlv.contentStart; i < tlv.end; i++) {
@@ -64,10 +70,16 @@ function decodeString(bytes: Uint8Array, tlv: Tlv): string {
     case 0x1a: // VisibleString
       return content.toString('latin1');
     case 0x1e: // BMPString, UTF-16BE
+      if (content.length % 2 !== 0) throw invalid('BMPString of odd length');
       return Buffer.from(content).swap16().toString('utf16le');
     case 0x1c: { // UniversalString, UTF-32BE
+      if (content.length % 4 !== 0) throw invalid('UniversalString length is not a multiple of 4');
       let text = '';
-      for (let i = 0; i + 3 < content.length; i += 4) text += String.fromCodePoint(content.readUInt32BE(i) & 0x10ffff);
+      for (let i = 0; i < content.length; i += 4) {
+        const codePoint = content.readUInt32BE(i);
+        if (codePoint > 0x10ffff) throw invalid('UniversalString holds a value beyond Unicode');
+        text += String.fromCodePoint(codePoint);
+      }
       return text;
     }
     default:
@@ -83,7 +95,8 @@ function decodeName(bytes: Uint8Array, tlv: Tlv): RelativeDistinguishedNames {
     return children(bytes, set).map((pair) => {
       const [type, value] = pair.tag === 0x30 ? children(bytes, pair) : [];
       if (!type || !value) throw invalid('malformed AttributeTypeAndValue');
-      return { type: decodeOid(bytes, type), value: decodeString(bytes, value) };
+      const text = decodeString(bytes, value);
+      return STRING_TAG_SET.has(value.tag) ? { type: decodeOid(bytes, type), value: text } : { type: decodeOid(bytes, type), value: text, hex: true };
     });
   });
 }
@@ -96,8 +109,13 @@ function decodeTime(bytes: Uint8Array, tlv: Tlv): Date {
   if (!match) throw invalid('malformed validity time');
   let year = Number(match[1]);
   if (tlv.tag === 0x17) year += year >= 50 ? 1900 : 2000;
-  const date = new Date(Date.UTC(year, Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])));
-  if (Number.isNaN(date.getTime())) throw invalid('invalid validity time');
+  const [month, day, hour, minute, second] = match.slice(2).map(Number) as [number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls month 13 or hour 24 over into a later date; OpenSSL refuses them, so do we.
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day
+    || date.getUTCHours() !== hour || date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) {
+    throw invalid('invalid validity time');
+  }
   return date;
 }
 

@@ -3,6 +3,7 @@ import { CertificateHeaderError } from './errors.js';
 const BEGIN = '-----BEGIN CERTIFICATE-----';
 const END = '-----END CERTIFICATE-----';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64_VALUE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** DER bytes as a PEM `CERTIFICATE` block (RFC 7468 section 5), 64 columns, trailing newline. */
 export function derToPem(der: Uint8Array): string {
@@ -17,6 +18,11 @@ export function derToPem(der: Uint8Array): string {
 export function decodeBase64Strict(text: string): Buffer {
   if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text)) {
     throw new CertificateHeaderError('ERR_CERT_HEADER_ENCODING', 'not valid base64');
+  }
+  // RFC 4648 section 3.5: the pad bits before `=` must be zero, else two spellings decode alike.
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (padding > 0 && (BASE64_VALUE.indexOf(text[text.length - padding - 1]!) & (padding === 2 ? 0x0f : 0x03)) !== 0) {
+    throw new CertificateHeaderError('ERR_CERT_HEADER_ENCODING', 'not canonical base64 (non-zero pad bits)');
   }
   return Buffer.from(text, 'base64');
 }

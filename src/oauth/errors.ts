@@ -1,6 +1,7 @@
 /**
  * OAuth error codes that mtls-pop answers with: RFC 6749 section 5.2 (token endpoint),
- * RFC 6750 section 3.1 (resource server), RFC 7009 section 2.2.1 (revocation).
+ * RFC 6750 section 3.1 (resource server), RFC 7009 section 2.2.1 (revocation), RFC 8707 section 2
+ * (`invalid_target`).
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -12,6 +13,7 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'unsupported_token_type'
+  | 'invalid_target'
   | 'server_error';
 
 const STATUS: Record<OAuthErrorCode, number> = {
@@ -24,6 +26,7 @@ const STATUS: Record<OAuthErrorCode, number> = {
   invalid_token: 401,
   insufficient_scope: 403,
   unsupported_token_type: 400,
+  invalid_target: 400,
   server_error: 500,
 };
 

@@ -1,0 +1,34 @@
+import type { RequestHandler } from 'express';
+import { OAuthError } from '../oauth/errors.js';
+import { formParameters } from './form.js';
+import type { IssuerContext } from './options.js';
+import { claimedClientId, noStore, refuse } from './respond.js';
+import { verifyAccessToken } from './verify.js';
+
+/**
+ * POST /revoke (RFC 7009): a client revokes its own access tokens. Section 2.2: invalid or
+ * unknown tokens still get 200, so the answer tells nothing about other tokens.
+ */
+export function revocationEndpoint(context: IssuerContext): RequestHandler {
+  return async (req, res) => {
+    try {
+      const params = formParameters(req);
+      const { client } = context.authenticator.authenticate(
+        { authorization: req.headers.authorization, params, certificate: req.clientCertificate }, context.clock());
+      const token = params.get('token');
+      if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+      const claims = await verifyAccessToken(context, token, { ignoreExpiry: true });
+      if (claims) {
+        // RFC 7009 section 2.1: the server verifies the token was issued to the client making the request.
+        if (claims.client_id !== client.clientId) {
+          throw new OAuthError('invalid_request', 'the token was not issued to this client', { detail: `token of "${claims.client_id}"` });
+        }
+        await context.revocations.revoke(claims.jti, claims.exp);
+        context.logger.info({ event: 'token_revoked', client_id: client.clientId, jti: claims.jti }, 'token revoked');
+      }
+      noStore(res).status(200).end();
+    } catch (error) {
+      refuse(context, req, res, 'revoke', error, claimedClientId(req));
+    }
+  };
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import { KeyStore } from '../../src/issuer/index.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'mtls-pop-keys-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('KeyStore', () => {
+  it.each(['ES256', 'EdDSA', 'PS256', 'RS256'] as const)('generates %s keys whose tokens verify against the public JWKS', async (algorithm) => {
+    const keys = await KeyStore.generate({ algorithm });
+    const token = await new SignJWT({}).setProtectedHeader({ alg: keys.active.alg, kid: keys.active.kid }).sign(keys.active.privateKey);
+    await expect(jwtVerify(token, createLocalJWKSet(keys.publicJwks()))).resolves.toBeDefined();
+    expect(keys.active.alg).toBe(algorithm);
+  });
+
+  it('persists generated keys (mode 0600) and reuses them on the next start', async () => {
+    const file = join(directory, 'generated.json');
+    const first = await KeyStore.generate({ file });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = await KeyStore.generate({ file });
+    expect(second.active.kid).toBe(first.active.kid);
+    expect(JSON.parse(readFileSync(file, 'utf8')).keys[0].d).toEqual(expect.any(String));
+  });
+
+  it('rotates: the new key signs, the old one stays published for retainSeconds, then disappears', async () => {
+    const keys = await KeyStore.generate({ retainSeconds: 3600 });
+    const old = keys.active.kid;
+    const fresh = await keys.rotate();
+    expect(keys.active.kid).toBe(fresh.kid);
+    expect(keys.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([fresh.kid, old]);
+    expect(keys.verificationKey(old)).toBeDefined();
+    expect(keys.publicJwks(now() + 3601).keys.map((jwk) => jwk.kid)).toEqual([fresh.kid]);
+    expect(keys.verificationKey(old, now() + 3601)).toBeUndefined();
+  });
+
+  it('lets a second instance pick up a rotation from the shared file with reload()', async () => {
+    const file = join(directory, 'shared.json');
+    const a = await KeyStore.generate({ file });
+    const b = await KeyStore.fromFile(file);
+    await a.rotate();
+    expect(b.active.kid).not.toBe(a.active.kid);
+    await b.reload();
+    expect(b.active.kid).toBe(a.active.kid);
+    expect(b.publicJwks().keys).toHaveLength(2);
+  });
+
+  it.each([
+    ['not JSON', 'nope', /not JSON/],
+    ['no keys', '{"keys":[]}', /JWKS/],
+    ['a public key only', JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'a', alg: 'ES256' }] }), /private part/],
+    ['an unsupported alg', JSON.stringify({ keys: [{ kty: 'oct', k: 'AAAA', d: 'x', kid: 'a', alg: 'HS256' }] }), /alg must be one of/],
+    ['no kid', JSON.stringify({ keys: [{ kty: 'EC', d: 'x', alg: 'ES256' }] }), /kid is required/],
+  ])('refuses a key file with %s (TypeError at start-up)', async (_name, text, message) => {
+    const file = join(directory, `bad-${Math.random()}.json`);
+    writeFileSync(file, text);
+    await expect(KeyStore.fromFile(file)).rejects.toThrow(message);
+  });
+
+  it('refuses unknown options with a hint', async () => {
+    await expect(KeyStore.generate({ algorithim: 'ES256' } as never)).rejects.toThrow(/unknown KeyStore option "algorithim"/);
+  });
+});
