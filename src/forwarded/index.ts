@@ -63,7 +63,11 @@ function decoderFor(format: ForwardedFormat, value: string): FormatDecoder {
 }
 
 function separateChain(decoder: FormatDecoder, values: readonly string[], maxLength: number, format: ForwardedFormat): Buffer[] {
-  if (!decoder.decodeChain) throw new TypeError(`format "${format}" carries its chain inside the certificate value; it has no separate chain header`);
+  if (!decoder.decodeChain) {
+    // With `auto` the value chose the format, so this is hostile input, not caller misuse.
+    if (format === 'auto') throw new CertificateHeaderError('ERR_CERT_CHAIN_INVALID', 'chain headers arrived with a value whose format carries its chain inside it');
+    throw new TypeError(`format "${format}" carries its chain inside the certificate value; it has no separate chain header`);
+  }
   const decodeChain = decoder.decodeChain;
   const out: Buffer[] = [];
   let ended = false;
