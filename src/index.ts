@@ -53,3 +53,25 @@ export {
   type TlsClientAuthSubjectProperty,
 } from './adapters/oidc-provider.js';
 export { auth0GetCertificate } from './adapters/auth0.js';
+export {
+  requireCertificateBoundToken,
+  requireScope,
+  BearerTokenError,
+  type BearerRefusalCode,
+  type CertificateBoundTokenOptions,
+  type IntrospectionOptions,
+  type RequestAuth,
+} from './resource/index.js';
+export {
+  loadConfig,
+  ConfigError,
+  redactConfig,
+  CONFIG_KEYS,
+  type LoadConfigOptions,
+  type MtlsPopConfig,
+  type ConfigErrorCode,
+  type ConfigKey,
+} from './config/index.js';
+export { startServer, type RunningServer, type StartOptions } from './server/start.js';
+export { createApp, type AppParts } from './server/app.js';
+export { issueCertificate, ensureDevelopmentPki, PkiError, type IssueOptions, type IssuedCertificate, type SubjectAltNameInput } from './pki/index.js';

@@ -1,0 +1,130 @@
+/**
+ * requireCertificateBoundToken(): HTTP throughput of an Express hello-world route alone; behind
+ * clientCertificate (nginx header from a trusted loopback peer) + requireCertificateBoundToken with
+ * one client (warm token cache) and with 1,000 distinct clients (certificates + bound tokens);
+ * and behind Auth0's express-oauth2-jwt-bearer (no binding at all). All in one run, as ratios.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+import express, { type RequestHandler } from 'express';
+import { auth } from 'express-oauth2-jwt-bearer';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { pemToDer } from '../src/certificate/pem.js';
+import { thumbprint } from '../src/certificate/thumbprint.js';
+import type { Logger } from '../src/log.js';
+import { clientCertificate } from '../src/proxy/middleware.js';
+import { requireCertificateBoundToken } from '../src/resource/index.js';
+import { measure, printTable, type Measurement } from './lib.js';
+
+const ISSUER = 'https://as.example.com/';
+const AUDIENCE = 'https://api.example.com';
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const durationSeconds = Number(process.env.BENCH_SECONDS ?? 3);
+const connections = 16;
+
+// Signing key and a JWKS served over loopback HTTP, used by both middlewares.
+const signing = await generateKeyPair('ES256');
+const jwk = { ...(await exportJWK(signing.publicKey)), kid: 'bench-1', alg: 'ES256', use: 'sig' };
+const jwksServer = createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ keys: [jwk] })); });
+await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
+
+async function token(clientId: string, x5t: string): Promise<string> {
+  return new SignJWT({ client_id: clientId, scope: 'payments:read', cnf: { 'x5t#S256': x5t } })
+    .setProtectedHeader({ alg: 'ES256', kid: 'bench-1', typ: 'at+jwt' })
+    .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject(clientId).setIssuedAt().setExpirationTime('1h').setJti(`${clientId}-${Math.random()}`)
+    .sign(signing.privateKey);
+}
+
+// One fixture client, and 1,000 distinct generated certificates each with its own bound token.
+const fixturePem = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'pki', 'client-ec.pem'), 'utf8');
+const one = { 'x-ssl-client-cert': encodeURIComponent(fixturePem), authorization: `Bearer ${await token('client-ec', thumbprint(pemToDer(fixturePem)))}` };
+x509.cryptoProvider.set(webcrypto as Crypto);
+const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const certKeys = await webcrypto.subtle.generateKey(algorithm, false, ['sign', 'verify']);
+const started = performance.now();
+const many: Record<string, string>[] = [];
+for (let i = 0; i < 1000; i++) {
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: (0x200000 + i).toString(16), subject: `CN=bench-client-${i}`, issuer: 'CN=bench CA',
+    notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000),
+    publicKey: certKeys.publicKey, signingKey: certKeys.privateKey, signingAlgorithm: algorithm,
+  });
+  many.push({ 'x-ssl-client-cert': encodeURIComponent(certificate.toString('pem')), authorization: `Bearer ${await token(`client-${i}`, thumbprint(new Uint8Array(certificate.rawData)))}` });
+}
+console.log(`\n(generated 1,000 distinct certificates and bound tokens in ${Math.round(performance.now() - started)} ms)`);
+
+const proxy = () => clientCertificate({ trustedProxies: 'loopback', logger: silent });
+const bound = () => requireCertificateBoundToken({ jwksUri, issuer: ISSUER, audience: AUDIENCE, logger: silent });
+
+// Per call, no HTTP: what the warm path costs on its own.
+{
+  const guard = bound() as unknown as (req: unknown, res: unknown, next: () => void) => void;
+  const cert = (await import('../src/certificate/model.js')).ClientCertificate.fromDer(pemToDer(fixturePem));
+  const request = () => ({ url: '/', rawHeaders: ['Host', 'x', 'Authorization', one.authorization], clientCertificate: cert });
+  await new Promise<void>((resolve) => guard(request(), {}, resolve));
+  printTable('requireCertificateBoundToken per call, no HTTP', [
+    await measure('object allocation only (baseline)', () => request()),
+    await measure('warm: header, cache hit, exp, binding', () => guard(request(), {}, () => {})),
+  ]);
+}
+
+async function serve(chain: RequestHandler[]): Promise<{ url: string; close: () => void }> {
+  const app = express();
+  app.get('/', ...chain, (req, res) => { res.json({ hello: 'world', client: req.auth?.claims?.client_id ?? null }); });
+  const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => { server.closeAllConnections(); server.close(); } };
+}
+
+/** autocannon in a child; the options go through a file (1,000 tokens overflow a command line). */
+async function run(name: string, url: string, requests: { headers: Record<string, string> }[], seconds: number): Promise<Measurement & { non2xx: number; errors: number }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'mtls-pop-bench-')), 'options.json');
+  writeFileSync(file, JSON.stringify({ url, connections, duration: seconds, requests }));
+  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const script = `const a = require(${JSON.stringify(bin)}); a(JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')), (e, r) => { if (e) { console.error(e); process.exit(1); } process.stdout.write(JSON.stringify({ rps: r.requests.average, non2xx: r.non2xx, errors: r.errors })); });`;
+  const text = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`autocannon exited ${code}`))));
+  });
+  const r = JSON.parse(text) as { rps: number; non2xx: number; errors: number };
+  return { name, opsPerSecond: r.rps, microsPerOp: 1e6 / r.rps, non2xx: r.non2xx, errors: r.errors };
+}
+
+// Cases are interleaved over several rounds and each reports its median, so that load from
+// other processes drifting during the run does not land on one case only.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const cases = [
+  ['Express hello-world (baseline)', [], [{ headers: one }]],
+  ['clientCertificate only, one client (for attribution)', [proxy()], [{ headers: one }]],
+  ['clientCertificate + requireCertificateBoundToken, one client (warm)', [proxy(), bound()], [{ headers: one }]],
+  ['clientCertificate + requireCertificateBoundToken, 1,000 distinct clients', [proxy(), bound()], many.map((headers) => ({ headers }))],
+  ['express-oauth2-jwt-bearer auth(), one client, no binding', [auth({ issuer: ISSUER, audience: AUDIENCE, jwksUri, tokenSigningAlg: 'ES256' })], [{ headers: one }]],
+  ['express-oauth2-jwt-bearer auth(), 1,000 distinct tokens, no binding', [auth({ issuer: ISSUER, audience: AUDIENCE, jwksUri, tokenSigningAlg: 'ES256' })], many.map((headers) => ({ headers }))],
+] as [string, RequestHandler[], { headers: Record<string, string> }[]][];
+const servers = await Promise.all(cases.map(([, chain]) => serve(chain)));
+for (const [i, [name, , requests]] of cases.entries()) await run(`${name} (warm-up)`, servers[i]!.url, requests, 1);
+const samples: number[][] = cases.map(() => []);
+for (let round = 0; round < rounds; round++) {
+  for (const [i, [name, , requests]] of cases.entries()) {
+    const result = await run(name, servers[i]!.url, requests, durationSeconds);
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    samples[i]!.push(result.opsPerSecond);
+  }
+}
+for (const server of servers) server.close();
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rows: Measurement[] = cases.map(([name], i) => ({ name, opsPerSecond: median(samples[i]!), microsPerOp: 1e6 / median(samples[i]!) }));
+printTable(`HTTP throughput (autocannon, ${connections} connections, median of ${rounds} interleaved ${durationSeconds} s runs)`, rows);
+console.log(`\nload average at the end: ${(await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+jwksServer.closeAllConnections();
+jwksServer.close();

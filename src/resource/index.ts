@@ -1,0 +1,6 @@
+// The protected-resource side of RFC 8705: bearer token + certificate binding. Re-exports only.
+export { requireCertificateBoundToken } from './middleware.js';
+export { requireScope } from './scope.js';
+export type { CertificateBoundTokenOptions, IntrospectionOptions } from './options.js';
+export { BearerTokenError, type BearerRefusalCode } from './errors.js';
+export type { RequestAuth } from './request.js';
