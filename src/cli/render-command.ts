@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, type TemplateServer, type TemplateSite, type TemplateValues } from '../templates/index.js';
+import { choice, parse, stringOption, UsageError, type Parsed } from './args.js';
+import { configFromArgs } from './config-command.js';
+import type { Command, CommandIo } from './io.js';
+
+const HELP = `Usage: mtls-pop render nginx|apache|iis [options]
+
+Prints the shipped web-server configuration (nginx/, apache/, iis/) filled in. Values come from
+the flags, else from --config (issuer.url and issuer.mtlsUrl give the host names and port,
+listen.host:listen.port the upstream, proxy.* the header names), else the template defaults.
+
+Options:
+  --server-name NAME        plain host name, e.g. as.example.com (required unless --config gives it)
+  --mtls-server-name NAME   RFC 8705 section 5 mTLS alias host (default mtls.<server-name>)
+  --listen PORT|ADDR:PORT   where the web server listens (default 443)
+  --upstream HOST:PORT      the app ('serve --behind-proxy'), plain HTTP (default 127.0.0.1:3000)
+  --certificate FILE        server certificate (PEM with chain); nginx and apache
+  --certificate-key FILE    its private key; nginx and apache
+  --client-ca FILE          CA bundle of client certificates; nginx and apache
+  --site SITE               ${TEMPLATE_SITES.join(' | ')} (default authorization-server)
+  --standalone              a complete main configuration instead of a site to include
+  --config FILE             read defaults from this configuration
+  -h, --help                this help
+`;
+
+const FLAGS = {
+  'server-name': 'serverName',
+  'mtls-server-name': 'mtlsServerName',
+  listen: 'listen',
+  upstream: 'upstream',
+  certificate: 'certificate',
+  'certificate-key': 'certificateKey',
+  'client-ca': 'clientCa',
+} as const satisfies Record<string, keyof TemplateValues>;
+const FILE_FLAGS = new Set(['certificate', 'certificate-key', 'client-ca']);
+
+function fromConfig(parsed: Parsed, io: CommandIo): TemplateValues | undefined {
+  if (stringOption(parsed, 'config') === undefined) return undefined;
+  const config = configFromArgs(parsed, io);
+  const values: Partial<TemplateValues> = {};
+  if (config.issuer.url) {
+    const issuer = new URL(config.issuer.url);
+    values.serverName = issuer.hostname;
+    values.listen = issuer.port || '443';
+  }
+  if (config.issuer.mtlsUrl) values.mtlsServerName = new URL(config.issuer.mtlsUrl).hostname;
+  values.upstream = `${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${config.listen.port}`;
+  values.certificateHeader = config.proxy.header;
+  if (config.proxy.verifyHeader) values.verifyHeader = config.proxy.verifyHeader;
+  if (config.proxy.chainHeader && config.proxy.format.startsWith('apache')) values.chainHeaderPrefix = config.proxy.chainHeader;
+  if (config.trust.anchors) values.clientCa = resolve(io.cwd, config.trust.anchors);
+  return values as TemplateValues;
+}
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'print the nginx, Apache or IIS configuration filled in',
+  help: HELP,
+  async run(argv, io) {
+    const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }]));
+    const parsed = parse(argv, { ...options, site: { type: 'string' }, standalone: { type: 'boolean' }, config: { type: 'string' } }, 1);
+    if (parsed.help) {
+      io.stdout(HELP);
+      return 0;
+    }
+    const server = choice<TemplateServer>(parsed.positionals[0], TEMPLATE_SERVERS, 'the server');
+    if (!server) throw new UsageError(`expected the server: ${TEMPLATE_SERVERS.join(', ')}`);
+    const site = choice<TemplateSite>(stringOption(parsed, 'site'), TEMPLATE_SITES, '--site');
+    const values: Record<string, unknown> = { ...fromConfig(parsed, io) };
+    for (const [flag, key] of Object.entries(FLAGS)) {
+      const value = stringOption(parsed, flag);
+      if (value === undefined) continue;
+      values[key] = FILE_FLAGS.has(flag) ? resolve(io.cwd, value) : value;
+    }
+    if (values.serverName === undefined) throw new UsageError('--server-name is required (or a --config with issuer.url)');
+    let text: string;
+    try {
+      text = renderTemplate(server, values as unknown as TemplateValues, { ...(site ? { site } : {}), ...(parsed.values.standalone === true ? { standalone: true } : {}) });
+    } catch (error) {
+      if (error instanceof TypeError) {
+        // Name the flag rather than the template key, e.g. "certificateKey ({{CERTIFICATE_KEY}}): is required".
+        const flag = Object.entries(FLAGS).find(([, key]) => error.message.startsWith(`${key} `))?.[0];
+        throw new UsageError(flag ? `--${flag}: ${error.message.replace(/^\S+ \(\{\{\w+\}\}\): /, '')}` : error.message);
+      }
+      throw error;
+    }
+    io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,33 @@
+import type { FORMATS, LOG_LEVELS, Mode, SIGNING_ALGORITHMS } from './schema.js';
+
+/** The validated configuration, as `loadConfig` returns it (paths as written, not yet resolved). */
+export interface MtlsPopConfig {
+  mode: Mode;
+  stateDir: string;
+  listen: { host: string; port: number };
+  tls: { certificate: string; key: string; clientCa: string };
+  proxy: {
+    trustedProxies: string[];
+    allowUnixSocket: boolean;
+    header: string;
+    chainHeader: string;
+    format: (typeof FORMATS)[number];
+    verifyHeader: string;
+    requireVerified: boolean;
+    untrusted: 'reject' | 'ignore';
+    maxHeaderLength: number;
+  };
+  issuer: {
+    url: string;
+    mtlsUrl: string;
+    tokenLifetime: number;
+    signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number];
+    keyFile: string;
+    clientsFile: string;
+  };
+  trust: { anchors: string; intermediates: string };
+  revocation: { store: string };
+  api: { audience: string; algorithms: string[] };
+  cache: { certificates: number; tokens: number };
+  log: { level: (typeof LOG_LEVELS)[number] };
+}

@@ -1,0 +1,141 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Logger as PinoLogger } from 'pino';
+import type { MtlsPopConfig } from '../config/index.js';
+import type { Logger } from '../log.js';
+import { authorizationServer, type ClientRegistry, type KeyStore, type RevocationStore } from '../issuer/index.js';
+import { OAuthError, quoteAuthParam } from '../oauth/errors.js';
+import { clientCertificate } from '../proxy/middleware.js';
+import { requireCertificateBoundToken, requireScope } from '../resource/index.js';
+import { requestAwareLogger } from './request-context.js';
+import { requestLog } from './request-log.js';
+
+/** The scope the sample API asks for. */
+export const SAMPLE_API_SCOPE = 'api:read';
+/** Where the sample API lives. */
+export const SAMPLE_API_PATH = '/api/hello';
+
+export interface AppParts {
+  config: MtlsPopConfig;
+  /** The issuer identifier (RFC 8414 section 2). */
+  issuer: string;
+  /** RFC 8705 section 5 alias origin, when the token endpoint lives on another host. */
+  mtlsBaseUrl: string | undefined;
+  /** The `aud` the sample API accepts, and the default `resource` of tokens (RFC 8707). */
+  audience: string;
+  keys: KeyStore;
+  clients: ClientRegistry;
+  revocations: RevocationStore;
+  trustAnchors: string;
+  intermediates: string | undefined;
+  logger: PinoLogger;
+}
+
+function certificateMiddleware(config: MtlsPopConfig, logger: Logger): RequestHandler {
+  if (config.mode === 'tls') return clientCertificate({ source: 'tls', logger });
+  const proxy = config.proxy;
+  return clientCertificate({
+    source: 'header',
+    trustedProxies: proxy.trustedProxies,
+    allowUnixSocket: proxy.allowUnixSocket,
+    header: proxy.header,
+    ...(proxy.chainHeader ? { chainHeader: proxy.chainHeader } : {}),
+    format: proxy.format,
+    ...(proxy.verifyHeader ? { verifyHeader: proxy.verifyHeader } : {}),
+    requireVerified: proxy.requireVerified,
+    untrusted: proxy.untrusted,
+    maxHeaderLength: proxy.maxHeaderLength,
+    cacheSize: config.cache.certificates,
+    logger,
+  });
+}
+
+/**
+ * RFC 7009 section 2: a revoked token must stop working. The bearer check verifies the JWT
+ * locally, so the sample API asks the (possibly shared) revocation store for its `jti`.
+ */
+function refuseRevoked(revocations: RevocationStore, logger: Logger): RequestHandler {
+  return async (req, res, next) => {
+    const jti = req.auth?.claims.jti;
+    try {
+      if (typeof jti === 'string' && await revocations.isRevoked(jti)) {
+        logger.info({ reason: 'revoked', client_id: req.auth?.claims.client_id }, 'token refused');
+        res.status(401).set('www-authenticate', `Bearer error="invalid_token", error_description=${quoteAuthParam('the token was revoked')}`)
+          .json({ error: 'invalid_token', error_description: 'the token was revoked' });
+        return;
+      }
+    } catch (error) {
+      next(error);
+      return;
+    }
+    next();
+  };
+}
+
+/** The product: health check, authorization server, and a sample API that needs a bound token. */
+export function createApp(parts: AppParts): Express {
+  const { config } = parts;
+  const logger = requestAwareLogger(parts.logger);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet());
+  app.use(requestLog(parts.logger));
+  app.get('/healthz', (_req, res) => {
+    res.set('cache-control', 'no-store').json({ status: 'ok', mode: config.mode });
+  });
+  app.use(certificateMiddleware(config, logger));
+  app.use(authorizationServer({
+    issuer: parts.issuer,
+    keys: parts.keys,
+    clients: parts.clients,
+    trustAnchors: parts.trustAnchors,
+    ...(parts.intermediates ? { intermediates: parts.intermediates } : {}),
+    ...(parts.mtlsBaseUrl ? { mtlsBaseUrl: parts.mtlsBaseUrl } : {}),
+    accessTokenTtl: config.issuer.tokenLifetime,
+    defaultResource: parts.audience,
+    revocations: parts.revocations,
+    logger,
+  }));
+  app.get(
+    SAMPLE_API_PATH,
+    requireCertificateBoundToken({
+      jwks: parts.keys.publicJwks(),
+      issuer: parts.issuer,
+      audience: parts.audience,
+      algorithms: config.api.algorithms,
+      cacheSize: config.cache.tokens,
+      realm: 'mtls-pop sample API',
+      logger,
+    }),
+    refuseRevoked(parts.revocations, logger),
+    requireScope(SAMPLE_API_SCOPE),
+    (req, res) => {
+      const auth = req.auth!;
+      res.set('cache-control', 'no-store').json({
+        message: `hello, ${String(auth.claims.client_id ?? auth.claims.sub)}`,
+        client_id: auth.claims.client_id,
+        scope: auth.scopes.join(' '),
+        'x5t#S256': auth.certificate?.thumbprint,
+        certificate_subject: auth.certificate?.subject,
+      });
+    },
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
+  });
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    const status = (error as { status?: unknown }).status;
+    if (error instanceof OAuthError) {
+      res.status(error.status).json(error.toJSON());
+      return;
+    }
+    // Body parser and similar client errors carry a 4xx status; anything else is ours.
+    const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+    logger[code === 500 ? 'error' : 'info']({ err: error instanceof Error ? { message: error.message, stack: code === 500 ? error.stack : undefined } : String(error) }, 'request failed');
+    if (res.headersSent) return;
+    res.status(code).json(code === 500 ? { error: 'server_error', error_description: 'internal error' } : { error: 'invalid_request', error_description: 'malformed request' });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderTemplate } from '../../src/templates/index.js';
+import { cli, expectOneLineError } from './io.js';
+
+const cwd = mkdtempSync(join(tmpdir(), 'mtls-pop-render-'));
+writeFileSync(join(cwd, 'app.json'), JSON.stringify({
+  mode: 'behind-proxy', listen: { host: '127.0.0.1', port: 3100 }, proxy: { trustedProxies: ['loopback'], header: 'x-client-cert-pem' },
+  issuer: { url: 'https://as.example.com:8443', mtlsUrl: 'https://secure.as.example.com:8443' }, trust: { anchors: 'certs/clients-ca.pem' },
+}));
+const files = ['--certificate', '/etc/ssl/as.pem', '--certificate-key', '/etc/ssl/as.key', '--client-ca', '/etc/ssl/clients.pem'];
+
+describe('mtls-pop render', () => {
+  it.each([['nginx'], ['apache']])('prints exactly what renderTemplate gives for %s with the flags', async (server) => {
+    const result = await cli(['render', server, '--server-name', 'as.example.com', '--listen', '8443', '--upstream', '127.0.0.1:3100', ...files]);
+    expect(result.code).toBe(0);
+    const expected = renderTemplate(server as 'nginx', { serverName: 'as.example.com', listen: '8443', upstream: '127.0.0.1:3100', certificate: '/etc/ssl/as.pem', certificateKey: '/etc/ssl/as.key', clientCa: '/etc/ssl/clients.pem' });
+    expect(result.stdout.trimEnd()).toBe(expected.trimEnd());
+    expect(result.stdout).toContain('mtls.as.example.com');
+  });
+
+  it('renders the IIS web.config without certificate files (IIS keeps them in its store)', async () => {
+    const result = await cli(['render', 'iis', '--server-name', 'as.example.com']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^<\?xml/);
+  });
+
+  it('renders the api site and the standalone main configuration', async () => {
+    const api = await cli(['render', 'nginx', '--site', 'api', '--server-name', 'api.example.com', ...files]);
+    expect(api.stdout).toContain('api.example.com');
+    const standalone = await cli(['render', 'nginx', '--standalone', '--server-name', 'as.example.com', ...files]);
+    expect(standalone.stdout).toMatch(/^\s*http\s*\{/m);
+  });
+
+  it('takes host names, port, upstream, header name and client CA from --config, and resolves relative files', async () => {
+    const result = await cli(['render', 'nginx', '--config', 'app.json', '--certificate', 'as.pem', '--certificate-key', 'as.key'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('server_name as.example.com;');
+    expect(result.stdout).toContain('server_name secure.as.example.com;');
+    expect(result.stdout).toMatch(/listen 8443 ssl/);
+    expect(result.stdout).toContain('127.0.0.1:3100');
+    expect(result.stdout).toContain(`ssl_certificate ${join(cwd, 'as.pem')};`);
+    expect(result.stdout).toContain(join(cwd, 'certs', 'clients-ca.pem'));
+    expect(result.stdout).toMatch(/x-client-cert-pem/i);
+  });
+
+  describe('wrong arguments: one line, exit 2', () => {
+    it.each([
+      ['no server', ['render'], /expected the server: nginx, apache, iis/],
+      ['an unknown server', ['render', 'caddy'], /the server must be one of nginx, apache, iis; got 'caddy'/],
+      ['no server name', ['render', 'nginx', ...files], /--server-name is required/],
+      ['a missing certificate', ['render', 'nginx', '--server-name', 'as.example.com'], /^mtls-pop render: --certificate: is required/],
+      ['a server name that would inject a directive', ['render', 'nginx', '--server-name', 'as.example.com;include /etc/passwd', ...files], /^mtls-pop render: --server-name: .*could inject configuration/],
+      ['an upstream without a port', ['render', 'nginx', '--server-name', 'as.example.com', '--upstream', 'app', ...files], /^mtls-pop render: --upstream: /],
+      ['an unknown site', ['render', 'nginx', '--site', 'admin', '--server-name', 'x.example'], /--site must be one of authorization-server, api; got 'admin'/],
+    ])('%s', async (_name, argv, expected) => {
+      expectOneLineError(await cli(argv), 2, expected);
+    });
+  });
+});
