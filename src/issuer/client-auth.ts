@@ -21,7 +21,12 @@ export interface AuthenticatedClient {
   readonly certificate: ClientCertificate | undefined;
 }
 
-const failed = (description: string, detail: string) => new OAuthError('invalid_client', description, { detail });
+/**
+ * Every client-authentication failure answers the same public description, so that the answers
+ * do not tell which client_ids exist or how each authenticates; the reason goes to the log.
+ */
+export const CLIENT_AUTHENTICATION_FAILED = 'client authentication failed';
+const failed = (reason: string, detail: string) => new OAuthError('invalid_client', CLIENT_AUTHENTICATION_FAILED, { detail: `${reason} (${detail})` });
 
 /** RFC 6749 section 2.3.1: id and secret are form-encoded, joined by ':' and base64-encoded. */
 function parseBasic(authorization: string | undefined): { id: string; secret: string } | undefined {

@@ -54,6 +54,11 @@ export function collectForwardedHeaders(rawHeaders: readonly string[], names: He
     else if (chainHeader !== undefined && name.startsWith(chainHeader)) {
       const index = chainIndex(name.slice(chainHeader.length), names.chainIsNumbered);
       if (index !== undefined) list = found.chain[index] ??= [];
+      else if (names.chainIsNumbered) {
+        // `-00`, `-1000`, a bare prefix: no proxy numbers its chain headers so; never read, always stripped.
+        found.names.push(raw);
+        found.suspicious.push(raw);
+      }
     }
     if (list) {
       found.names.push(raw);
@@ -72,7 +77,7 @@ export function collectForwardedHeaders(rawHeaders: readonly string[], names: He
 function chainIndex(suffix: string, numbered: boolean): number | undefined {
   if (!numbered) return suffix === '' ? 0 : undefined;
   // Apache numbers SSL_CLIENT_CERT_CHAIN_n from 0, without leading zeros.
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(suffix)) return undefined;
+  if (!/^(0|[1-9][0-9]*)$/.test(suffix) || suffix.length > 4) return undefined;
   return Math.min(Number(suffix), MAX_NUMBERED_CHAIN_HEADERS);
 }
 

@@ -35,7 +35,9 @@ export function certificateFromTlsSocket(socket: Socket | TLSSocket): TlsClientC
     chain.push(link.raw);
   }
   const certificate = ClientCertificate.fromDer(peer.raw, chain, 'tls');
-  const verification: ClientCertificateVerification = tls.authorized === true
+  // Node sets `authorized` after the first handshake and never clears it: a TLS 1.2 renegotiation
+  // with another certificate only fills `authorizationError`. Both must say "verified".
+  const verification: ClientCertificateVerification = tls.authorized === true && !tls.authorizationError
     ? { status: 'SUCCESS' }
     : { status: 'FAILED', reason: String(tls.authorizationError ?? 'not authorized') };
   return { certificate, verification };

@@ -143,6 +143,9 @@ describe('POST /token (RFC 6749 section 4.4, RFC 8705)', () => {
       const response = await post(form as Record<string, string | string[]>, certificate, authorization);
       expect(response.status).toBe(status);
       expect(response.body).toEqual({ error, error_description: expect.any(String) });
+      // One public answer for every authentication failure: it does not tell which clients exist
+      // or how each authenticates; the reason is in the log line.
+      if (error === 'invalid_client') expect(response.body.error_description).toBe('client authentication failed');
       expect(response.headers['cache-control']).toBe('no-store');
       const lines = logger.lines.slice(before);
       expect(lines).toHaveLength(1);

@@ -174,6 +174,8 @@ describe('clientCertificate(options)', () => {
       ['an underscore verify header', [`X-SSL-Client-Cert: ${clientEc}`, `X_SSL_Client_Verify: SUCCESS`], {}],
       ['a chain header numbered past the four the templates set', [`X-SSL-Client-Cert-Chain-4: ${clientEc}`],
         { format: 'apache', chainHeader: 'x-ssl-client-cert-chain-' }],
+      ...['00', '1000', '', 'x'].map((suffix): [string, string[], Partial<ClientCertificateOptions>] => [
+        `a chain header with the suffix "${suffix}"`, [`X-SSL-Client-Cert-Chain-${suffix}: ${clientEc}`], { format: 'apache', chainHeader: 'x-ssl-client-cert-chain-' }]),
     ];
     it.each(lines)('%s from a trusted proxy => 400 ERR_CERT_HEADER_NAME, never read as the certificate', async (_name, headerLines, extra) => {
       const a = await app({ trustedProxies: 'loopback', verifyHeader: VERIFY, ...extra });

@@ -4,6 +4,7 @@ import express from 'express';
 import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
 import { opensslThumbprint, pkiPath, readPki } from '../helpers/fixtures.js';
 import { recordingLogger } from './helpers.js';
+import { certificateFromTlsSocket } from '../../src/proxy/tls.js';
 
 interface Answer { status: number; body: { thumbprint: string | null; chain: string[]; verification: { status: string; reason?: string } | null; source: string | null } }
 
@@ -96,5 +97,19 @@ describe("clientCertificate({ source: 'tls' }) over a real https server", () => 
       req.end();
     });
     expect(answer.body.thumbprint).toBeNull();
+  });
+});
+
+describe('certificateFromTlsSocket(socket)', () => {
+  const peer = { raw: Buffer.from(readPki('client-self-signed.pem').split('\n').filter((line) => line && !line.startsWith('-----')).join(''), 'base64') };
+  const socket = (authorized: boolean, authorizationError: string | null) =>
+    ({ encrypted: true, authorized, authorizationError, getPeerCertificate: () => peer }) as unknown as Parameters<typeof certificateFromTlsSocket>[0];
+
+  it('reports SUCCESS only when the socket is authorized and has no authorization error', () => {
+    expect(certificateFromTlsSocket(socket(true, null)).verification).toEqual({ status: 'SUCCESS' });
+  });
+
+  it('reports FAILED after a renegotiation that brought an unverified certificate (authorized stays true in Node)', () => {
+    expect(certificateFromTlsSocket(socket(true, 'DEPTH_ZERO_SELF_SIGNED_CERT')).verification).toEqual({ status: 'FAILED', reason: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   });
 });
