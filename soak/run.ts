@@ -1,6 +1,6 @@
 /**
  * `npm run soak`: two app instances (child processes, soak/app.ts) behind a real nginx rendered
- * from the shipped template (upstream of two, proxy_next_upstream for idempotent requests), and
+ * from the shipped template (its upstream group lists both; failover for requests not yet sent), and
  * a load process (soak/load.ts) cycling through 10,000 client certificates, one TLS connection
  * per certificate visit. During the run: the signing key is rotated in the shared key file, and
  * instance B is killed (SIGKILL) and restarted. Prints and writes .tmp/soak/report.json.
@@ -68,13 +68,11 @@ const ports = [await freePort(), await freePort()];
 instances.push(await startInstance('A', ports[0]!), await startInstance('B', ports[1]!));
 const nginxPort = await freePort();
 const rendered = renderTemplate('nginx', {
-  serverName: 'as.localhost', mtlsServerName: 'mtls.as.localhost', listen: `127.0.0.1:${nginxPort}`, upstream: `127.0.0.1:${ports[0]}`,
+  serverName: 'as.localhost', mtlsServerName: 'mtls.as.localhost', listen: `127.0.0.1:${nginxPort}`, upstream: ports.map((port) => `127.0.0.1:${port}`),
   certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: join(work, 'client-ca.pem'),
 }, { standalone: true });
-// The template proxies to one upstream address; the soak puts both instances behind one name.
+// Both instances are in the template's upstream group; only the load-test sizing changes.
 const config = rendered
-  .replace('http {', `http {\n    upstream mtls_pop_apps {\n        server 127.0.0.1:${ports[0]} max_fails=0;\n        server 127.0.0.1:${ports[1]} max_fails=0;\n        keepalive 64;\n    }`)
-  .replaceAll(`proxy_pass http://127.0.0.1:${ports[0]};`, 'proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_next_upstream error timeout;\n        proxy_pass http://mtls_pop_apps;')
   .replace('worker_connections 512;', 'worker_connections 4096;')
   .replace('access_log logs/access.log;', 'access_log off;');
 const nginxPrefix = join(work, 'nginx');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, type TemplateServer, type TemplateSite, type TemplateValues } from '../templates/index.js';
-import { choice, parse, stringOption, UsageError, type Parsed } from './args.js';
+import { choice, listOption, parse, stringOption, UsageError, type Parsed } from './args.js';
 import { configFromArgs } from './config-command.js';
 import type { Command, CommandIo } from './io.js';
 
@@ -14,7 +14,8 @@ Options:
   --server-name NAME        plain host name, e.g. as.example.com (required unless --config gives it)
   --mtls-server-name NAME   RFC 8705 section 5 mTLS alias host (default mtls.<server-name>)
   --listen PORT|ADDR:PORT   where the web server listens (default 443)
-  --upstream HOST:PORT      the app ('serve --behind-proxy'), plain HTTP (default 127.0.0.1:3000)
+  --upstream HOST:PORT      the app ('serve --behind-proxy'), plain HTTP (default 127.0.0.1:3000);
+                            repeat it or separate with commas for N instances (nginx, apache)
   --certificate FILE        server certificate (PEM with chain); nginx and apache
   --certificate-key FILE    its private key; nginx and apache
   --client-ca FILE          CA bundle of client certificates; nginx and apache
@@ -58,7 +59,7 @@ export const renderCommand: Command = {
   summary: 'print the nginx, Apache or IIS configuration filled in',
   help: HELP,
   async run(argv, io) {
-    const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }]));
+    const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const, multiple: flag === 'upstream' }]));
     const parsed = parse(argv, { ...options, site: { type: 'string' }, standalone: { type: 'boolean' }, config: { type: 'string' } }, 1);
     if (parsed.help) {
       io.stdout(HELP);
@@ -68,7 +69,11 @@ export const renderCommand: Command = {
     if (!server) throw new UsageError(`expected the server: ${TEMPLATE_SERVERS.join(', ')}`);
     const site = choice<TemplateSite>(stringOption(parsed, 'site'), TEMPLATE_SITES, '--site');
     const values: Record<string, unknown> = { ...fromConfig(parsed, io) };
+    // `--upstream a:1 --upstream b:2` or `--upstream a:1,b:2`: one entry per app instance.
+    const upstreams = listOption(parsed, 'upstream').flatMap((value) => value.split(',').map((entry) => entry.trim()));
+    if (upstreams.length > 0) values.upstream = upstreams.length === 1 ? upstreams[0] : upstreams;
     for (const [flag, key] of Object.entries(FLAGS)) {
+      if (flag === 'upstream') continue;
       const value = stringOption(parsed, flag);
       if (value === undefined) continue;
       values[key] = FILE_FLAGS.has(flag) ? resolve(io.cwd, value) : value;

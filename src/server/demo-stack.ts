@@ -16,7 +16,7 @@ export interface DemoStackOptions {
   kind: 'nginx' | 'apache';
   stateDir: string;
   startWebServer: WebServerStarter;
-  /** How many `serve --behind-proxy` instances share the upstream (nginx only beyond 1). Default 1. */
+  /** How many `serve --behind-proxy` instances share the template's upstream group (nginx or Apache). Default 1. */
   instances?: number;
   /** `'memory'` or a Redis URL shared by the instances. Default 'memory'. */
   revocationStore?: string;
@@ -49,18 +49,9 @@ function freePort(): Promise<number> {
 }
 
 /**
- * nginx with several instances: one `upstream` group instead of the template's single address.
- * The template stays the source of every security line; only the proxy_pass target changes.
- */
-export function withNginxUpstream(config: string, firstUpstream: string, servers: readonly string[]): string {
-  const group = `upstream mtls_pop_app {\n${servers.map((server) => `        server ${server};`).join('\n')}\n        keepalive 16;\n    }\n`;
-  const replaced = config.split(`proxy_pass http://${firstUpstream};`).join('proxy_pass http://mtls_pop_app;\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";');
-  return replaced.replace(/^(\s*)http\s*\{\n/m, (whole, indent: string) => `${whole}${indent}    ${group}`);
-}
-
-/**
  * Starts `serve --behind-proxy` instance(s) on free loopback ports, renders the shipped
- * template for `kind` in front of them (standalone, free high port), and starts the web server.
+ * template for `kind` in front of them (standalone, free high port, every instance in its
+ * upstream group), and starts the web server.
  */
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const stateDir = resolve(options.stateDir);
@@ -98,20 +89,15 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       const destination = typeof options.logDestination === 'function' ? options.logDestination(index) : options.logDestination;
       apps.push(await startServer(config, { logDestination: destination ?? { write: () => true } }));
     }
-    const upstreams = apps.map((app) => `127.0.0.1:${app.port}`);
-    let webConfig = renderTemplate(options.kind, {
+    const webConfig = renderTemplate(options.kind, {
       serverName: DEMO_HOSTS.plain,
       mtlsServerName: DEMO_HOSTS.mtls,
       listen: `127.0.0.1:${webPort}`,
-      upstream: upstreams[0]!,
+      upstream: apps.map((app) => `127.0.0.1:${app.port}`),
       certificate: pki.server.certificate,
       certificateKey: pki.server.key,
       clientCa: pki.ca.certificate,
     }, { standalone: true });
-    if (upstreams.length > 1) {
-      if (options.kind !== 'nginx') throw new TypeError('several instances are demonstrated with nginx only');
-      webConfig = withNginxUpstream(webConfig, upstreams[0]!, upstreams);
-    }
     web = await options.startWebServer({ config: webConfig, port: webPort });
     const read = (file: string): string => readFileSync(file, 'utf8');
     return {

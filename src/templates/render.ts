@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveValues, type TemplateValues } from './values.js';
+import { resolveValues, type Placeholders, type TemplateValues } from './values.js';
 
 /** The web servers mtls-pop ships templates for. */
 export type TemplateServer = 'nginx' | 'apache' | 'iis';
@@ -29,12 +29,23 @@ export const TEMPLATE_ROOT = join(import.meta.dirname, '..', '..');
 const INCLUDE = /^([ \t]*)include[ \t]+mtls-pop\/([a-z-]+\.conf);?[ \t]*$/gim;
 const PLACEHOLDER = /\{\{([A-Z_]+)\}\}/g;
 
-function renderFile(server: TemplateServer, file: string, placeholders: Readonly<Record<string, string>>, depth = 0): string {
+/** A line holding a list placeholder (`{{UPSTREAM}}`) is written once per entry of the list. */
+function repeatLines(source: string, where: string, placeholders: Placeholders): string {
+  return source.split('\n').flatMap((line) => {
+    const lists = [...line.matchAll(PLACEHOLDER)].map((match) => match[1]!).filter((name) => Array.isArray(placeholders[name]));
+    if (lists.length === 0) return [line];
+    if (lists.length > 1) throw new Error(`templates: ${where} repeats more than one list placeholder on a line`);
+    const name = lists[0]!;
+    return (placeholders[name] as readonly string[]).map((entry) => line.replaceAll(`{{${name}}}`, entry));
+  }).join('\n');
+}
+
+function renderFile(server: TemplateServer, file: string, placeholders: Placeholders, depth = 0): string {
   if (depth > 3) throw new Error(`templates: include nesting too deep at ${server}/${file}`);
   const source = readFileSync(join(TEMPLATE_ROOT, server, file), 'utf8');
-  const filled = source.replace(PLACEHOLDER, (whole, name: string) => {
+  const filled = repeatLines(source, `${server}/${file}`, placeholders).replace(PLACEHOLDER, (whole, name: string) => {
     const value = placeholders[name];
-    if (value === undefined) throw new Error(`templates: ${server}/${file} uses unknown placeholder ${whole}`);
+    if (typeof value !== 'string') throw new Error(`templates: ${server}/${file} uses unknown placeholder ${whole}`);
     return value;
   });
   return filled.replace(INCLUDE, (_whole, indent: string, included: string) =>
@@ -44,12 +55,14 @@ function renderFile(server: TemplateServer, file: string, placeholders: Readonly
 /**
  * Renders the shipped configuration for `server` with `values`.
  * nginx: nginx/<site>.conf (standalone: nginx/nginx.conf around it); apache: apache/<site>.conf
- * (standalone: apache/httpd.conf around it); iis: iis/web.config. Snippet includes are inlined.
+ * (standalone: apache/httpd.conf around it); iis: iis/web.config. Snippet includes are inlined;
+ * a line holding `{{UPSTREAM}}` is written once per upstream (nginx `server`, Apache `BalancerMember`).
  * @param server `'nginx'`, `'apache'` or `'iis'`
  * @param values the placeholders, validated (see TemplateValues)
  * @param options `site` (default `'authorization-server'`) and `standalone` (default `false`)
  * @returns the configuration text
- * @throws {TypeError} for an unknown server, site or option, or an invalid value (naming its placeholder)
+ * @throws {TypeError} for an unknown server, site or option, an invalid value (naming its placeholder),
+ *   or several upstreams for iis
  * @see RFC 8705 section 5 (mTLS endpoint aliases)
  */
 export function renderTemplate(server: TemplateServer, values: TemplateValues, options: RenderOptions = {}): string {
@@ -60,8 +73,14 @@ export function renderTemplate(server: TemplateServer, values: TemplateValues, o
   const site = options.site ?? 'authorization-server';
   if (!TEMPLATE_SITES.includes(site)) throw new TypeError(`unknown site "${String(site)}" (authorization-server or api)`);
   if (options.standalone !== undefined && typeof options.standalone !== 'boolean') throw new TypeError('standalone must be a boolean');
-  const placeholders = { ...resolveValues(values, server !== 'iis'), SITE: site };
-  if (server === 'iis') return renderFile(server, 'web.config', placeholders);
+  const placeholders: Placeholders = { ...resolveValues(values, server !== 'iis'), SITE: site };
+  if (server === 'iis') {
+    // ARR balances only over a server farm, defined in applicationHost.config, not in web.config.
+    if ((placeholders.UPSTREAM as readonly string[]).length > 1) {
+      throw new TypeError('upstream ({{UPSTREAM}}): iis renders one upstream; for several, define an ARR server farm in applicationHost.config (see iis/web.config)');
+    }
+    return renderFile(server, 'web.config', placeholders);
+  }
   const main = server === 'nginx' ? 'nginx.conf' : 'httpd.conf';
   return renderFile(server, options.standalone ? main : `${site}.conf`, placeholders);
 }

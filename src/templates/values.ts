@@ -12,8 +12,12 @@ export interface TemplateValues {
   mtlsServerName?: string;
   /** `{{LISTEN}}`, `--listen`: a port, or `address:port` (`127.0.0.1:8443`, `[::1]:8443`). Default `443`. */
   listen?: number | string;
-  /** `{{UPSTREAM}}`, `--upstream`: the app's `host:port`, plain HTTP. Default `127.0.0.1:3000`. */
-  upstream?: string;
+  /**
+   * `{{UPSTREAM}}`, `--upstream` (repeatable, or comma-separated): the app's `host:port`, plain
+   * HTTP, or a list of them, one per instance (nginx `upstream` group, Apache balancer; IIS takes
+   * one). A template line holding `{{UPSTREAM}}` is repeated per entry. Default `127.0.0.1:3000`.
+   */
+  upstream?: string | readonly string[];
   /** `{{CERTIFICATE}}`, `--certificate`: absolute path of the server certificate (PEM, with its chain). Required for nginx and apache. */
   certificate?: string;
   /** `{{CERTIFICATE_KEY}}`, `--certificate-key`: absolute path of its private key. Required for nginx and apache. */
@@ -28,8 +32,14 @@ export interface TemplateValues {
   chainHeaderPrefix?: string;
 }
 
-/** TemplateValues after validation and defaults, keyed by placeholder name. */
-export type Placeholders = Readonly<Record<string, string>>;
+/**
+ * TemplateValues after validation and defaults, keyed by placeholder name. A list (UPSTREAM) fills
+ * a copy of its line per entry.
+ */
+export type Placeholders = Readonly<Record<string, string | readonly string[]>>;
+
+/** At most this many upstream entries: a bound, not a tuning knob. */
+export const MAX_UPSTREAMS = 64;
 
 const KEYS: readonly (keyof TemplateValues)[] = ['serverName', 'mtlsServerName', 'listen', 'upstream', 'certificate',
   'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix'];
@@ -84,6 +94,21 @@ function hostAndPort(key: keyof TemplateValues, value: string): { host: string; 
   return { host, port: port(key, value.slice(at + 1)) };
 }
 
+/** One `host:port` or a non-empty list of them, each validated, without duplicates. */
+function upstreamList(value: TemplateValues['upstream']): readonly string[] {
+  const entries: readonly unknown[] = value === undefined ? ['127.0.0.1:3000'] : Array.isArray(value) ? value : [value];
+  if (entries.length === 0) fail('upstream', 'must name at least one host:port');
+  if (entries.length > MAX_UPSTREAMS) fail('upstream', `lists ${entries.length} entries; at most ${MAX_UPSTREAMS}`);
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const { host, port: number } = hostAndPort('upstream', text('upstream', entry));
+    const normalised = `${host.toLowerCase()}:${number}`;
+    if (seen.has(normalised)) fail('upstream', `lists "${normalised}" twice`);
+    seen.add(normalised);
+  }
+  return Object.freeze([...seen]);
+}
+
 function path(key: keyof TemplateValues, value: unknown): string {
   const file = text(key, value);
   if (!PATH.test(file)) fail(key, `"${file}" must be an absolute path of letters, digits and . _ / @ + = , : - (use forward slashes)`);
@@ -133,7 +158,7 @@ export function resolveValues(values: TemplateValues, needsFiles: boolean): Plac
 
   const listenText = typeof values.listen === 'number' ? String(values.listen) : text('listen', values.listen ?? '443');
   const listen = /^\d+$/.test(listenText) ? { host: '', port: port('listen', listenText) } : hostAndPort('listen', listenText);
-  const upstream = hostAndPort('upstream', text('upstream', values.upstream ?? '127.0.0.1:3000'));
+  const upstreams = upstreamList(values.upstream);
 
   const file = (key: 'certificate' | 'certificateKey' | 'clientCa'): string => {
     if (values[key] === undefined) return needsFiles ? fail(key, 'is required') : '';
@@ -152,7 +177,7 @@ export function resolveValues(values: TemplateValues, needsFiles: boolean): Plac
     MTLS_SERVER_NAME: mtlsServerName,
     LISTEN: listen.host ? `${listen.host}:${listen.port}` : listen.port,
     LISTEN_PORT: listen.port,
-    UPSTREAM: `${upstream.host}:${upstream.port}`,
+    UPSTREAM: upstreams,
     CERTIFICATE: file('certificate'),
     CERTIFICATE_KEY: file('certificateKey'),
     CLIENT_CA: file('clientCa'),

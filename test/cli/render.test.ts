@@ -20,6 +20,19 @@ describe('mtls-pop render', () => {
     expect(result.stdout).toContain('mtls.as.example.com');
   });
 
+  it.each([
+    ['repeated', ['--upstream', '127.0.0.1:3100', '--upstream', '127.0.0.1:3101', '--upstream', '[::1]:3102']],
+    ['comma-separated', ['--upstream', '127.0.0.1:3100, 127.0.0.1:3101,[::1]:3102']],
+    ['both', ['--upstream', '127.0.0.1:3100,127.0.0.1:3101', '--upstream', '[::1]:3102']],
+  ])('takes several upstreams, %s, in order', async (_label, flags) => {
+    for (const server of ['nginx', 'apache'] as const) {
+      const result = await cli(['render', server, '--server-name', 'as.example.com', ...flags, ...files]);
+      expect(result.code).toBe(0);
+      const expected = renderTemplate(server, { serverName: 'as.example.com', upstream: ['127.0.0.1:3100', '127.0.0.1:3101', '[::1]:3102'], certificate: '/etc/ssl/as.pem', certificateKey: '/etc/ssl/as.key', clientCa: '/etc/ssl/clients.pem' });
+      expect(result.stdout.trimEnd()).toBe(expected.trimEnd());
+    }
+  });
+
   it('renders the IIS web.config without certificate files (IIS keeps them in its store)', async () => {
     const result = await cli(['render', 'iis', '--server-name', 'as.example.com']);
     expect(result.code).toBe(0);
@@ -53,6 +66,9 @@ describe('mtls-pop render', () => {
       ['a missing certificate', ['render', 'nginx', '--server-name', 'as.example.com'], /^mtls-pop render: --certificate: is required/],
       ['a server name that would inject a directive', ['render', 'nginx', '--server-name', 'as.example.com;include /etc/passwd', ...files], /^mtls-pop render: --server-name: .*could inject configuration/],
       ['an upstream without a port', ['render', 'nginx', '--server-name', 'as.example.com', '--upstream', 'app', ...files], /^mtls-pop render: --upstream: /],
+      ['an empty entry in a comma-separated upstream list', ['render', 'nginx', '--server-name', 'as.example.com', '--upstream', '127.0.0.1:3100,', ...files], /^mtls-pop render: --upstream: must be a non-empty string/],
+      ['the same upstream twice', ['render', 'nginx', '--server-name', 'as.example.com', '--upstream', '127.0.0.1:3100', '--upstream', '127.0.0.1:3100', ...files], /^mtls-pop render: --upstream: lists "127\.0\.0\.1:3100" twice/],
+      ['several upstreams for iis', ['render', 'iis', '--server-name', 'as.example.com', '--upstream', '127.0.0.1:3100,127.0.0.1:3101'], /^mtls-pop render: --upstream: iis renders one upstream; for several, define an ARR server farm/],
       ['an unknown site', ['render', 'nginx', '--site', 'admin', '--server-name', 'x.example'], /--site must be one of authorization-server, api; got 'admin'/],
     ])('%s', async (_name, argv, expected) => {
       expectOneLineError(await cli(argv), 2, expected);

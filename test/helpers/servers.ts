@@ -14,7 +14,7 @@
  * throws when `CI` is set: a CI run never skips the real-server tests silently.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +90,14 @@ export interface ConfigTestResult {
 function preparePrefix(options: Pick<StartOptions, 'prefix' | 'files'>, kind: ServerKind, configName: string, config: string) {
   const temporary = options.prefix === undefined;
   const prefix = options.prefix ?? mkdtempSync(join(tmpdir(), `mtls-pop-${kind}-`));
-  for (const dir of ['logs', 'temp']) mkdirSync(join(prefix, dir), { recursive: true });
+  // Started as root, nginx runs its workers as `nobody`: they buffer request bodies over 16 KiB
+  // in temp/client_body, which they cannot reach under mkdtemp's 0700 (every such request would
+  // get 500). Searchable, not listable; the master creates temp/* itself, owned by the workers.
+  chmodSync(prefix, 0o711);
+  for (const dir of ['logs', 'temp']) {
+    mkdirSync(join(prefix, dir), { recursive: true });
+    chmodSync(join(prefix, dir), 0o711);
+  }
   for (const [name, content] of Object.entries(options.files ?? {})) {
     mkdirSync(join(prefix, name, '..'), { recursive: true });
     writeFileSync(join(prefix, name), content);

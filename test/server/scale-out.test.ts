@@ -62,6 +62,12 @@ const callApi = (instance: number, token: string): Promise<Response> => fetch(`$
     expect(await introspection.json()).toEqual({ active: false });
   });
 
+  it('renders both instances into the template\'s upstream group (no rewriting of the rendered file)', () => {
+    const servers = stack!.webConfig.match(/^\s*server 127\.0\.0\.1:\d+ .*;$/gm)!.map((line) => line.trim().split(' ')[1]);
+    expect(servers).toEqual(stack!.apps.map((app) => `127.0.0.1:${app.port}`));
+    expect(stack!.webConfig.match(/proxy_pass http:\/\/mtls_pop_app;/g)).toHaveLength(2);
+  });
+
   it('runs the whole demo flow through nginx, and nginx spreads the requests over both instances', async () => {
     logs[0]!.length = 0;
     logs[1]!.length = 0;

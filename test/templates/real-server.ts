@@ -1,6 +1,6 @@
 /**
  * The matrix run against one real web server: the shipped template rendered standalone, the server
- * started on a free loopback port in front of the app, every client case combined with every
+ * started on a free loopback port in front of the app (two instances for the authorization server), every client case combined with every
  * spelling of forged headers. The two test files pass what their server really does.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -36,20 +36,21 @@ export function describeRealServer(behaviour: ServerBehaviour): void {
   const describeIf = available ? describe : describe.skip;
 
   describeIf(`${behaviour.kind}: the shipped authorization-server template, rendered standalone`, () => {
-    let app: Awaited<ReturnType<typeof startApp>> | undefined;
+    // Two instances of the app behind one upstream group: the guarantees hold whichever answers.
+    const apps: Awaited<ReturnType<typeof startApp>>[] = [];
     let server: RunningServer | undefined;
     let port = 0;
 
     beforeAll(async () => {
-      app = await startApp(behaviour.format, behaviour.chainHeader);
+      for (let index = 0; index < 2; index++) apps.push(await startApp(behaviour.format, behaviour.chainHeader));
       port = await freePort();
-      const config = renderTemplate(behaviour.kind, templateValues(port, app.port), { standalone: true });
+      const config = renderTemplate(behaviour.kind, { ...templateValues(port, 0), upstream: apps.map((app) => `127.0.0.1:${app.port}`) }, { standalone: true });
       server = await (behaviour.kind === 'nginx' ? startNginx : startApache)({ config, port });
     });
 
     afterAll(async () => {
       await server?.stop();
-      await app?.close();
+      for (const app of apps) await app.close();
     });
 
     const send = (clientCase: ClientCase, spelling: string, servername = MTLS_SERVER_NAME, host = MTLS_SERVER_NAME): Promise<ClientResult> =>

@@ -12,6 +12,10 @@ const VALUES: TemplateValues = {
   certificate: '/etc/ssl/as.pem', certificateKey: '/etc/ssl/as.key', clientCa: '/etc/ssl/clients.pem',
 };
 const CUSTOM_HEADERS: TemplateValues = { ...VALUES, certificateHeader: 'X-Client-Certificate', verifyHeader: 'X-Client-Verified', chainHeaderPrefix: 'X-Client-Chain-' };
+const UPSTREAMS = ['127.0.0.1:3000', '127.0.0.1:3001', '[::1]:3002'] as const;
+const THREE_UPSTREAMS: TemplateValues = { ...VALUES, upstream: UPSTREAMS };
+/** The upstream group / balancer each site proxies to. */
+const GROUP = { 'authorization-server': { nginx: 'mtls_pop_app', apache: 'mtls-pop' }, api: { nginx: 'mtls_pop_api', apache: 'mtls-pop-api' } } as const;
 
 const KEYS = ['serverName', 'mtlsServerName', 'listen', 'upstream', 'certificate', 'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix'] as const;
 const PLACEHOLDERS: Record<(typeof KEYS)[number], string> = {
@@ -26,10 +30,11 @@ const GOOD: Record<(typeof KEYS)[number], string> = {
 };
 const INJECTIONS = ['\n', '\r', ';', '"', "'", '{', '}', '#', '$', '\\', '<', '>', ' ', '\t', '`', '&', '%', '\0'];
 
-/** Every rendered variant: server x site x standalone, default and custom header names. */
+/** Every rendered variant: server x site x standalone, default and custom header names, one and three upstreams (not iis). */
 const RENDERINGS = TEMPLATE_SERVERS.flatMap((server) => TEMPLATE_SITES.flatMap((site) => [false, true].flatMap((standalone) =>
-  [['default headers', VALUES], ['custom headers', CUSTOM_HEADERS]].map(([label, values]) =>
+  [['default headers', VALUES], ['custom headers', CUSTOM_HEADERS], ...(server === 'iis' ? [] : [['three upstreams', THREE_UPSTREAMS]])].map(([label, values]) =>
     [`${server} ${site}${standalone ? ' standalone' : ''} (${label as string})`, server, site, standalone, values as TemplateValues] as const))));
+const upstreamsOf = (values: TemplateValues): readonly string[] => (typeof values.upstream === 'string' ? [values.upstream] : values.upstream ?? []);
 
 /** The server blocks / virtual hosts of a rendered nginx or Apache configuration. */
 function hosts(server: 'nginx' | 'apache', config: string): string[] {
@@ -60,6 +65,33 @@ describe('renderTemplate(server, values, options)', () => {
       expect(() => renderTemplate('nginx', { ...VALUES, [key]: value })).toThrow(new RegExp(`^${key} \\(\\{\\{[A-Z_]+\\}\\}\\)`));
     });
 
+    describe('upstream as a list', () => {
+      it.each([
+        ['an empty list', [], 'must name at least one host:port'],
+        ['an entry without a port', ['127.0.0.1:3000', '127.0.0.1'], 'is not host:port'],
+        ['an entry that would inject a directive', ['127.0.0.1:3000', '127.0.0.1:3001;include'], 'could inject configuration'],
+        ['an entry with a newline', ['127.0.0.1:3000', '127.0.0.1:3001\n}'], 'could inject configuration'],
+        ['an entry that is not a string', ['127.0.0.1:3000', 3001], 'must be a non-empty string'],
+        ['the same instance twice', ['app.internal:3000', 'APP.internal:3000'], 'lists "app.internal:3000" twice'],
+        ['more than 64 entries', Array.from({ length: 65 }, (_, index) => `127.0.0.1:${3000 + index}`), 'at most 64'],
+      ])('refuses %s with a TypeError naming the placeholder', (_label, upstream, message) => {
+        for (const server of ['nginx', 'apache'] as const) {
+          expect(() => renderTemplate(server, { ...VALUES, upstream: upstream as string[] })).toThrow(TypeError);
+          expect(() => renderTemplate(server, { ...VALUES, upstream: upstream as string[] })).toThrow(`upstream ({{UPSTREAM}}): `);
+          expect(() => renderTemplate(server, { ...VALUES, upstream: upstream as string[] })).toThrow(message);
+        }
+      });
+
+      it('renders a list of one exactly as the single host:port', () => {
+        for (const server of TEMPLATE_SERVERS) expect(renderTemplate(server, { ...VALUES, upstream: ['127.0.0.1:3000'] })).toBe(renderTemplate(server, VALUES));
+      });
+
+      it('refuses several upstreams for iis, whose balancing needs an ARR server farm outside web.config', () => {
+        expect(() => renderTemplate('iis', { upstream: ['127.0.0.1:3000', '127.0.0.1:3001'] })).toThrow(TypeError);
+        expect(() => renderTemplate('iis', { upstream: ['127.0.0.1:3000', '127.0.0.1:3001'] })).toThrow('upstream ({{UPSTREAM}}): iis renders one upstream; for several, define an ARR server farm');
+      });
+    });
+
     it('refuses a value that is not a string', () => {
       expect(() => renderTemplate('nginx', { ...VALUES, serverName: 42 as unknown as string })).toThrow('serverName ({{SERVER_NAME}}): must be a non-empty string');
     });
@@ -87,7 +119,7 @@ describe('renderTemplate(server, values, options)', () => {
     it.each([
       ['the mTLS alias is mtls.<serverName>', 'server_name mtls.as.example.com;'],
       ['it listens on 443', 'listen 443 ssl;'],
-      ['the app is 127.0.0.1:3000', 'proxy_pass http://127.0.0.1:3000;'],
+      ['the app is 127.0.0.1:3000', 'server 127.0.0.1:3000 max_fails=3 fail_timeout=5s;'],
       ['the certificate header is X-SSL-Client-Cert', 'proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;'],
       ['the verify header is X-SSL-Client-Verify', 'proxy_set_header X-SSL-Client-Verify $ssl_client_verify;'],
     ])('%s', (_label, line) => {
@@ -97,6 +129,17 @@ describe('renderTemplate(server, values, options)', () => {
     it('accepts address:port, IPv6 included', () => {
       expect(renderTemplate('nginx', { ...VALUES, listen: '[::1]:8443', upstream: '[::1]:3000' })).toContain('listen [::1]:8443 ssl;');
       expect(renderTemplate('apache', { ...VALUES, listen: '127.0.0.1:8443' }, { standalone: true })).toMatch(/^Listen 127\.0\.0\.1:8443$[\s\S]*<VirtualHost \*:8443>/m);
+    });
+  });
+
+  describe('both sites in one server', () => {
+    const files = { certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem') };
+    (serverAvailable('nginx') ? it : it.skip)('nginx -t passes with the authorization server and the api in one http {} (distinct upstream groups)', () => {
+      const main = renderTemplate('nginx', { ...VALUES, ...files, listen: '127.0.0.1:8443', upstream: UPSTREAMS }, { standalone: true });
+      const api = renderTemplate('nginx', { ...VALUES, ...files, serverName: 'api.example.com', listen: '127.0.0.1:8444', upstream: ['127.0.0.1:4000', '127.0.0.1:4001'] }, { site: 'api' });
+      const result = testNginxConfig(main.replace(/\}\s*$/, `${api}\n}\n`));
+      expect(result.output).not.toMatch(/\[(warn|emerg|error)\]/);
+      expect(result).toMatchObject({ ok: true });
     });
   });
 
@@ -123,12 +166,44 @@ describe('renderTemplate(server, values, options)', () => {
     const blocks = hosts(server, config);
     const expectedHosts = site === 'api' ? ['as.example.com'] : ['as.example.com', 'mtls.as.example.com'];
 
-    it(`has ${expectedHosts.length === 2 ? 'the plain host and the mTLS alias' : 'the API host'}, each proxying to the upstream`, () => {
+    const group = GROUP[site][server];
+    it(`has ${expectedHosts.length === 2 ? 'the plain host and the mTLS alias' : 'the API host'}, each proxying to the upstream group`, () => {
       expect(blocks).toHaveLength(expectedHosts.length);
       expectedHosts.forEach((name, index) => {
         expect(blocks[index]).toMatch(server === 'nginx' ? new RegExp(`server_name ${name};`) : new RegExp(`ServerName ${name}\\n`));
-        expect(blocks[index]).toContain(server === 'nginx' ? 'proxy_pass http://127.0.0.1:3000;' : 'ProxyPass / http://127.0.0.1:3000/');
+        expect(blocks[index]).toContain(server === 'nginx' ? `proxy_pass http://${group};` : `ProxyPass / balancer://${group}/`);
       });
+      expect(config).not.toMatch(/proxy_pass http:\/\/[0-9[]|ProxyPass \/ http:/);
+    });
+
+    it('lists every upstream once per group, with keep-alive, failover for requests not yet sent, and no retried POST', () => {
+      const upstreams = upstreamsOf(values);
+      if (server === 'nginx') {
+        const upstreamBlocks = config.match(/upstream \S+ \{[^}]*\}/g) ?? [];
+        expect(upstreamBlocks).toHaveLength(1);
+        expect(upstreamBlocks[0]).toContain(`upstream ${group} {`);
+        expect(upstreamBlocks[0]!.match(/^\s*server .*$/gm)!.map((line) => line.trim())).toEqual(upstreams.map((entry) => `server ${entry} max_fails=3 fail_timeout=5s;`));
+        expect(upstreamBlocks[0]).toMatch(/keepalive 32;\s+keepalive_timeout 4s;/);
+        for (const block of blocks) {
+          for (const line of ['proxy_http_version 1.1;', 'proxy_set_header Connection "";', 'proxy_next_upstream error timeout;']) expect(block).toContain(line);
+        }
+        expect(config).not.toMatch(/^\s*proxy_next_upstream[^;]*non_idempotent/m);
+      } else {
+        for (const block of blocks) {
+          expect(block).toContain(`<Proxy "balancer://${group}">`);
+          expect(block.match(/^\s*BalancerMember .*$/gm)!.map((line) => line.trim())).toEqual(upstreams.map((entry) => `BalancerMember "http://${entry}" connectiontimeout=5 retry=5 ttl=4`));
+          expect(block).toContain('ProxySet lbmethod=byrequests');
+        }
+        if (standalone) {
+          for (const module of ['slotmem_shm', 'proxy_balancer', 'lbmethod_byrequests', 'alias']) expect(config).toContain(`LoadModule ${module}_module /usr/lib/apache2/modules/mod_${module}.so`);
+        }
+      }
+    });
+
+    it(site === 'api' ? 'caps request bodies at 1 MiB (the API\'s own to raise)' : 'caps request bodies at 64 KiB, above the app\'s own 8 KiB', () => {
+      for (const block of blocks) {
+        expect(block).toContain(server === 'nginx' ? `client_max_body_size ${site === 'api' ? '1m' : '64k'};` : `<If "%{HTTP:Content-Length} -gt ${site === 'api' ? 1048576 : 65536}">\n        Redirect 413\n    </If>`);
+      }
     });
 
     it('sets or clears every forwarding header in every host', () => {
