@@ -43,6 +43,9 @@ export {
   type TokenEndpointAuthMethod,
   type RevocationStore,
   type AccessTokenClaims,
+  type KeyDescription,
+  type KeyFileWatchOptions,
+  type RotateOptions,
 } from './issuer/index.js';
 export {
   oidcProviderMtls,
@@ -61,6 +64,7 @@ export {
   type CertificateBoundTokenOptions,
   type IntrospectionOptions,
   type RequestAuth,
+  type LocalKeySource,
 } from './resource/index.js';
 export {
   loadConfig,

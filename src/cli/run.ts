@@ -4,12 +4,13 @@ import { configCommand } from './config-command.js';
 import type { Command, CommandIo } from './io.js';
 import { processIo } from './io.js';
 import { inspectCommand } from './inspect-command.js';
+import { keysCommand } from './keys-command.js';
 import { pkiCommand } from './pki-command.js';
 import { renderCommand } from './render-command.js';
 import { serveCommand } from './serve-command.js';
 import { tokenCommand } from './token-command.js';
 
-export const COMMANDS: readonly Command[] = [serveCommand, pkiCommand, inspectCommand, tokenCommand, renderCommand, configCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, pkiCommand, keysCommand, inspectCommand, tokenCommand, renderCommand, configCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -111,6 +111,9 @@ function crossChecks(config: MtlsPopConfig): string[] {
     problems.push('tls.certificate / tls.key: set both or neither (neither: the development certificate is used)');
   }
   if (config.issuer.tokenLifetime < 1) problems.push('issuer.tokenLifetime (MTLS_POP_TOKEN_LIFETIME): must be at least 1 second');
+  if (config.issuer.keyRetention < config.issuer.tokenLifetime) {
+    problems.push(`issuer.keyRetention (MTLS_POP_KEY_RETENTION): ${config.issuer.keyRetention} is less than issuer.tokenLifetime (${config.issuer.tokenLifetime}); a rotated-out key would vanish before its tokens expire`);
+  }
   for (const name of ['header', 'chainHeader', 'verifyHeader'] as const) {
     const value = config.proxy[name];
     if (value !== '' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {

@@ -174,6 +174,12 @@ export const schema = {
       default: '',
       env: 'MTLS_POP_KEY_FILE',
     },
+    keyRetention: {
+      doc: "Seconds a rotated-out signing key stays published so that tokens it signed still verify; at least issuer.tokenLifetime. 'serve' and 'keys rotate' must agree on it.",
+      format: 'nat',
+      default: 86400,
+      env: 'MTLS_POP_KEY_RETENTION',
+    },
     clientsFile: {
       doc: 'Client registry (JSON, RFC 7591 names). Empty: stateDir/clients.json with the demo client.',
       format: String,

@@ -23,6 +23,7 @@ export interface MtlsPopConfig {
     tokenLifetime: number;
     signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number];
     keyFile: string;
+    keyRetention: number;
     clientsFile: string;
   };
   trust: { anchors: string; intermediates: string };

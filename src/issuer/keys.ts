@@ -1,23 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import type { JWK } from 'jose';
+import { defaultLogger, type Logger } from '../log.js';
+import { rejectUnknownKeys } from './did-you-mean.js';
+import { WATCH_DEFAULTS, watchKeyFile, type KeyFileWatch, type KeyFileWatchOptions } from './key-file-watcher.js';
+import { createKey, parseKeyFile, serializeKeys, SIGNING_ALGORITHMS, type SigningAlgorithm, type SigningKey, type StoredKey } from './key-material.js';
 
-/** The JWS algorithms a KeyStore signs with (RFC 7518 section 3, RFC 8037 section 3.1). */
-export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'PS256' | 'RS256';
-export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'EdDSA', 'PS256', 'RS256'];
-
-/** A signing key as the issuer uses it. */
-export interface SigningKey {
-  readonly kid: string;
-  readonly alg: SigningAlgorithm;
-  readonly privateKey: CryptoKey;
-  readonly publicKey: CryptoKey;
-}
-
-interface StoredKey extends SigningKey {
-  readonly jwk: JWK & { retired_at?: number };
-  readonly publicJwk: JWK;
-}
+export { SIGNING_ALGORITHMS, type SigningAlgorithm, type SigningKey } from './key-material.js';
+export type { KeyFileWatchOptions } from './key-file-watcher.js';
 
 export interface KeyStoreOptions {
   /** JWKS file (private keys) to read and, on `generate`/`rotate`, write. Default: memory only. */
@@ -26,113 +17,137 @@ export interface KeyStoreOptions {
   algorithm?: SigningAlgorithm;
   /** Seconds a rotated-out key stays published; must cover the longest token lifetime. Default 86400. */
   retainSeconds?: number;
+  /** Reload `file` when it changes (fs events, debounced, plus a `stat` poll). `true` for the defaults. Default false. */
+  watch?: boolean | KeyFileWatchOptions;
+  /** Where a watched reload that fails, or succeeds, is logged. Default: the mtls-pop logger. */
+  logger?: Logger;
 }
 
-const PUBLIC_MEMBERS: Record<string, readonly string[]> = { EC: ['kty', 'crv', 'x', 'y'], OKP: ['kty', 'crv', 'x'], RSA: ['kty', 'n', 'e'] };
-const OPTION_NAMES = ['file', 'algorithm', 'retainSeconds'];
+/** Options of `rotate`. */
+export interface RotateOptions {
+  /** Algorithm of the new key. Default: the store's `algorithm`. */
+  algorithm?: SigningAlgorithm;
+  /**
+   * Seconds the new key is published before it signs (the previous key signs until then).
+   * Give every instance sharing the file time to publish it first. Default 0.
+   */
+  activateAfterSeconds?: number;
+}
+
+/** A key as `describeKeys` shows it: public facts only. */
+export interface KeyDescription {
+  kid: string;
+  alg: SigningAlgorithm;
+  /** active: signs new tokens; next: published, signs from `activatesAt`; retiring: published for tokens it signed; retired: no longer published; published: published, not scheduled. */
+  status: 'active' | 'next' | 'retiring' | 'retired' | 'published';
+  activatesAt: number | undefined;
+  retiredAt: number | undefined;
+  /** When it leaves the JWKS (NumericDate), undefined while not retired. */
+  publishedUntil: number | undefined;
+}
+
+const OPTION_NAMES = ['file', 'algorithm', 'retainSeconds', 'watch', 'logger'];
+const WATCH_OPTION_NAMES = ['debounceMs', 'pollMs'];
 const now = () => Math.floor(Date.now() / 1000);
-
-/** The public half of a JWK: a whitelist per key type, so no private member can leak (RFC 7517 section 4). */
-function publicPart(jwk: JWK): JWK {
-  const members = PUBLIC_MEMBERS[jwk.kty ?? ''] ?? [];
-  const out: Record<string, unknown> = {};
-  for (const name of [...members, 'kid', 'alg']) if ((jwk as Record<string, unknown>)[name] !== undefined) out[name] = (jwk as Record<string, unknown>)[name];
-  out.use = 'sig';
-  return out as JWK;
-}
-
-async function importKey(jwk: JWK & { retired_at?: number }, where: string): Promise<StoredKey> {
-  const alg = jwk.alg as SigningAlgorithm;
-  if (!SIGNING_ALGORITHMS.includes(alg)) throw new TypeError(`${where}: alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
-  if (typeof jwk.kid !== 'string' || jwk.kid.length === 0) throw new TypeError(`${where}: kid is required`);
-  if (typeof jwk.d !== 'string') throw new TypeError(`${where}: a signing key needs its private part ("d")`);
-  try {
-    const privateKey = (await importJWK(jwk, alg)) as CryptoKey;
-    const publicJwk = publicPart(jwk);
-    const publicKey = (await importJWK(publicJwk, alg)) as CryptoKey;
-    return { kid: jwk.kid, alg, privateKey, publicKey, jwk, publicJwk };
-  } catch (error) {
-    throw new TypeError(`${where}: ${(error as Error).message}`);
-  }
-}
-
-async function createKey(alg: SigningAlgorithm): Promise<StoredKey> {
-  const pair = await generateKeyPair(alg, { extractable: true });
-  const jwk = await exportJWK(pair.privateKey);
-  // RFC 7638 thumbprint as kid: stable across instances that share the file.
-  const kid = await calculateJwkThumbprint(jwk);
-  return importKey({ ...jwk, kid, alg, use: 'sig' }, 'generated key');
-}
 
 /**
  * The authorization server's signing keys: several published, one active. Keys come from a
- * JWKS file of private JWKs (the first key without `retired_at` is active); `generate` creates
- * and persists one for development; `rotate` adds a new active key and keeps the old one
- * published for `retainSeconds`, so tokens it signed stay verifiable until they expire.
+ * JWKS file of private JWKs; the newest key whose `activates_at` has come and whose `retired_at`
+ * has not is active. `rotate` adds a key and retires the previous one, which stays published for
+ * `retainSeconds` so that tokens it signed verify until they expire. With `watch`, changes of the
+ * file (another instance or `mtls-pop keys rotate`) are picked up within seconds.
  */
 export class KeyStore {
   #keys: StoredKey[];
+  #text: string | undefined;
+  #version = 0;
+  #ticket = 0;
+  #applied = 0;
+  readonly #listeners = new Set<(store: KeyStore) => void>();
+  #watch: KeyFileWatch | undefined;
+  #reloading = false;
+  #reloadAgain = false;
+  #lastFailure: string | undefined;
+  #publicMemo: { keys: readonly StoredKey[]; jwks: { keys: JWK[] } } | undefined;
+  readonly #logger: Logger | undefined;
   readonly file: string | undefined;
   readonly algorithm: SigningAlgorithm;
   readonly retainSeconds: number;
 
-  private constructor(keys: StoredKey[], options: KeyStoreOptions) {
+  private constructor(keys: StoredKey[], text: string | undefined, options: KeyStoreOptions) {
     this.#keys = keys;
+    this.#text = text;
     this.file = options.file;
     this.algorithm = options.algorithm ?? 'ES256';
     this.retainSeconds = options.retainSeconds ?? 86_400;
+    this.#logger = options.logger;
+    if (options.watch && options.file) {
+      const watch = options.watch === true ? {} : options.watch;
+      this.#watch = watchKeyFile(options.file, () => this.#reloadWatched(), { debounceMs: watch.debounceMs ?? WATCH_DEFAULTS.debounceMs, pollMs: watch.pollMs ?? WATCH_DEFAULTS.pollMs });
+    }
   }
 
-  static #checkOptions(options: KeyStoreOptions): void {
-    for (const key of Object.keys(options)) {
-      if (!OPTION_NAMES.includes(key)) throw new TypeError(`unknown KeyStore option "${key}"; known: ${OPTION_NAMES.join(', ')}`);
-    }
+  static #checkOptions(options: KeyStoreOptions, hasFile: boolean): void {
+    rejectUnknownKeys(options, OPTION_NAMES, 'KeyStore');
     if (options.algorithm !== undefined && !SIGNING_ALGORITHMS.includes(options.algorithm)) {
       throw new TypeError(`algorithm must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
     }
     if (options.retainSeconds !== undefined && (!Number.isInteger(options.retainSeconds) || options.retainSeconds < 0)) {
       throw new TypeError('retainSeconds must be a non-negative integer');
     }
-  }
-
-  static async #parse(text: string, where: string): Promise<StoredKey[]> {
-    let jwks: { keys?: unknown };
-    try {
-      jwks = JSON.parse(text) as { keys?: unknown };
-    } catch {
-      throw new TypeError(`${where} is not JSON`);
+    const { watch, logger } = options;
+    if (watch !== undefined && typeof watch !== 'boolean') {
+      if (typeof watch !== 'object' || watch === null) throw new TypeError('KeyStore: watch must be a boolean or { debounceMs, pollMs }');
+      rejectUnknownKeys(watch, WATCH_OPTION_NAMES, 'KeyStore watch');
+      for (const name of ['debounceMs', 'pollMs'] as const) {
+        const value = watch[name];
+        if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new TypeError(`KeyStore: watch.${name} must be a positive integer (milliseconds)`);
+      }
     }
-    if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new TypeError(`${where} must be a JWKS: { "keys": [ ... ] }`);
-    const keys = await Promise.all(jwks.keys.map((jwk, index) => importKey(jwk as JWK, `${where} keys[${index}]`)));
-    if (!keys.some((key) => key.jwk.retired_at === undefined)) throw new TypeError(`${where} has no active key (every key has retired_at)`);
-    if (new Set(keys.map((key) => key.kid)).size !== keys.length) throw new TypeError(`${where} has duplicate kid values`);
-    return keys;
+    if (watch && !hasFile) throw new TypeError('KeyStore: watch needs a file');
+    if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger.error !== 'function' || typeof logger.info !== 'function')) {
+      throw new TypeError('KeyStore: logger must have info(), warn() and error()');
+    }
   }
 
   /** Keys from a JWKS object of private JWKs (held in memory). */
-  static async fromJwks(jwks: { keys: readonly JWK[] }, options: Omit<KeyStoreOptions, 'file'> = {}): Promise<KeyStore> {
-    KeyStore.#checkOptions(options);
-    return new KeyStore(await KeyStore.#parse(JSON.stringify(jwks), 'jwks'), options);
+  static async fromJwks(jwks: { keys: readonly JWK[] }, options: Omit<KeyStoreOptions, 'file' | 'watch'> = {}): Promise<KeyStore> {
+    KeyStore.#checkOptions(options, false);
+    return new KeyStore(await parseKeyFile(JSON.stringify(jwks), 'jwks'), undefined, options);
   }
 
   /** Keys from a JWKS file of private JWKs. */
   static async fromFile(file: string, options: Omit<KeyStoreOptions, 'file'> = {}): Promise<KeyStore> {
-    KeyStore.#checkOptions(options);
-    return new KeyStore(await KeyStore.#parse(await readFile(file, 'utf8'), file), { ...options, file });
+    KeyStore.#checkOptions(options, true);
+    const text = await readFile(file, 'utf8');
+    return new KeyStore(await parseKeyFile(text, file), text, { ...options, file });
   }
 
   /** Development keys: reuses `file` when it exists, else generates one key and writes it there (mode 0600). */
   static async generate(options: KeyStoreOptions = {}): Promise<KeyStore> {
-    KeyStore.#checkOptions(options);
-    if (options.file && existsSync(options.file)) return KeyStore.fromFile(options.file, { algorithm: options.algorithm, retainSeconds: options.retainSeconds });
-    const store = new KeyStore([await createKey(options.algorithm ?? 'ES256')], options);
-    await store.#persist();
-    return store;
+    KeyStore.#checkOptions(options, options.file !== undefined);
+    const { file, ...rest } = options;
+    if (file && existsSync(file)) return KeyStore.fromFile(file, rest);
+    const keys = [await createKey(options.algorithm ?? 'ES256')];
+    const text = serializeKeys(keys);
+    if (file) await writeAtomically(file, text);
+    return new KeyStore(keys, file ? text : undefined, options);
   }
 
   /** The key new tokens are signed with. */
   get active(): SigningKey {
-    return this.#keys.find((key) => key.jwk.retired_at === undefined)!;
+    return this.#activeAt(now());
+  }
+
+  /** Grows by one each time the key set changes (rotate, or a reload that found new content). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Calls `listener` after each change of the key set; returns the function that unsubscribes it. */
+  onChange(listener: (store: KeyStore) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   /** The key with this `kid`, if it is still published. */
@@ -140,34 +155,147 @@ export class KeyStore {
     return this.#published(at).find((key) => key.kid === kid);
   }
 
-  /** The public JWKS (RFC 7517 section 5) served at /jwks: active and retained keys, public members only. */
+  /**
+   * The public JWKS (RFC 7517 section 5) served at /jwks: active, next and retained keys, public
+   * members only. Frozen, and the same object while the published keys stay the same, so that
+   * a `requireCertificateBoundToken` reading it on every request notices a change by identity.
+   */
   publicJwks(at = now()): { keys: JWK[] } {
-    return { keys: this.#published(at).map((key) => ({ ...key.publicJwk })) };
+    const published = this.#published(at);
+    const memo = this.#publicMemo;
+    if (memo && memo.keys.length === published.length && memo.keys.every((key, index) => key === published[index])) return memo.jwks;
+    const jwks = Object.freeze({ keys: Object.freeze(published.map((key) => Object.freeze({ ...key.publicJwk }))) as JWK[] });
+    this.#publicMemo = { keys: published, jwks };
+    return jwks;
+  }
+
+  /** Every key in the store with its schedule and status; never private material. */
+  describeKeys(at = now()): KeyDescription[] {
+    const active = this.#activeAt(at);
+    const published = new Set(this.#published(at));
+    return this.#keys.map((key) => {
+      const { activates_at: activatesAt, retired_at: retiredAt } = key.jwk;
+      const status: KeyDescription['status'] = key === active ? 'active' : !published.has(key) ? 'retired'
+        : activatesAt !== undefined && activatesAt > at && (retiredAt === undefined || retiredAt > activatesAt) ? 'next'
+        : retiredAt !== undefined ? 'retiring' : 'published';
+      return { kid: key.kid, alg: key.alg, status, activatesAt, retiredAt, publishedUntil: retiredAt === undefined ? undefined : retiredAt + this.retainSeconds };
+    });
+  }
+
+  #activeAt(at: number): StoredKey {
+    return this.#keys.find((key) => (key.jwk.activates_at ?? 0) <= at && (key.jwk.retired_at === undefined || key.jwk.retired_at > at))
+      ?? this.#keys.find((key) => key.jwk.retired_at === undefined)!;
   }
 
   #published(at: number): StoredKey[] {
     return this.#keys.filter((key) => key.jwk.retired_at === undefined || key.jwk.retired_at + this.retainSeconds > at);
   }
 
-  /** Makes a new key active; the previous one stays published for `retainSeconds`. Persists to `file`. */
-  async rotate(algorithm: SigningAlgorithm = this.algorithm): Promise<SigningKey> {
-    const fresh = await createKey(algorithm);
+  /**
+   * Adds a new key; the key that signs now keeps signing until the new one activates, then
+   * stays published for `retainSeconds`. Keys past their retention are dropped. A file-backed
+   * store re-reads the file first and writes it atomically after.
+   */
+  async rotate(options: RotateOptions | SigningAlgorithm = {}): Promise<SigningKey> {
+    const { algorithm = this.algorithm, activateAfterSeconds = 0 } = typeof options === 'string' ? { algorithm: options } : options;
+    if (!SIGNING_ALGORITHMS.includes(algorithm)) throw new TypeError(`algorithm must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+    if (!Number.isInteger(activateAfterSeconds) || activateAfterSeconds < 0) throw new TypeError('activateAfterSeconds must be a non-negative integer');
+    if (this.file) await this.reload();
     const at = now();
-    const kept = this.#published(at).map((key) => (key.jwk.retired_at === undefined ? { ...key, jwk: { ...key.jwk, retired_at: at } } : key));
-    this.#keys = [fresh, ...kept];
-    await this.#persist();
+    const switchAt = at + activateAfterSeconds;
+    const fresh = await createKey(algorithm, activateAfterSeconds > 0 ? switchAt : undefined);
+    const kept = this.#published(at).map((key) => (key.jwk.retired_at === undefined ? { ...key, jwk: { ...key.jwk, retired_at: switchAt } } : key));
+    const keys = [fresh, ...kept];
+    const ticket = ++this.#ticket;
+    const text = serializeKeys(keys);
+    if (this.file) await writeAtomically(this.file, text);
+    this.#apply(keys, text, ticket);
     return fresh;
   }
 
-  /** Re-reads `file` (another instance may have rotated). No-op for a memory-only store. */
+  /**
+   * Re-reads `file` and, when its content changed, swaps the whole key set at once (`version`
+   * grows). No-op for a memory-only store.
+   * @throws {TypeError} when the file is not a usable JWKS (the previous keys stay in use)
+   */
   async reload(): Promise<void> {
-    if (this.file) this.#keys = await KeyStore.#parse(await readFile(this.file, 'utf8'), this.file);
+    if (!this.file) return;
+    const ticket = ++this.#ticket;
+    const text = await readFile(this.file, 'utf8');
+    if (text === this.#text) return;
+    const keys = await parseKeyFile(text, this.file);
+    // A slower read that started before a newer read or write must not undo it.
+    if (ticket < this.#applied) return;
+    this.#apply(keys, text, ticket);
   }
 
-  async #persist(): Promise<void> {
-    if (!this.file) return;
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ keys: this.#keys.map((key) => key.jwk) }, null, 2) + '\n', { mode: 0o600 });
-    await rename(temporary, this.file);
+  /** Stops watching the file. The store keeps working with the keys it has. */
+  close(): void {
+    this.#watch?.close();
+    this.#watch = undefined;
+  }
+
+  #apply(keys: StoredKey[], text: string | undefined, ticket: number): void {
+    this.#keys = keys;
+    this.#text = text;
+    this.#applied = ticket;
+    this.#version += 1;
+    for (const listener of this.#listeners) {
+      try {
+        listener(this);
+      } catch (error) {
+        this.#log().error({ err: (error as Error).message }, 'signing keys: change listener failed');
+      }
+    }
+  }
+
+  #log(): Logger {
+    return this.#logger ?? defaultLogger();
+  }
+
+  /** A watched change: one reload at a time; a broken file keeps the previous keys and logs one line. */
+  #reloadWatched(): void {
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return;
+    }
+    this.#reloading = true;
+    void (async () => {
+      do {
+        this.#reloadAgain = false;
+        try {
+          const before = this.#version;
+          await this.reload();
+          this.#lastFailure = undefined;
+          if (this.#version !== before) this.#log().info({ file: this.file, active: this.active.kid, published: this.#published(now()).map((key) => key.kid) }, 'signing keys reloaded');
+        } catch (error) {
+          const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          if (reason !== this.#lastFailure) this.#log().error({ file: this.file, err: reason, active: this.active.kid }, 'signing keys not reloaded: keeping the previous keys');
+          this.#lastFailure = reason;
+        }
+      } while (this.#reloadAgain && this.#watch);
+      this.#reloading = false;
+    })();
+  }
+}
+
+/** Write to a temporary file in the same folder, flush, rename over: readers see the old or the new file, never half of one. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
   }
 }

@@ -2,5 +2,6 @@
 export { requireCertificateBoundToken } from './middleware.js';
 export { requireScope } from './scope.js';
 export type { CertificateBoundTokenOptions, IntrospectionOptions } from './options.js';
+export type { LocalKeySource } from './key-source.js';
 export { BearerTokenError, type BearerRefusalCode } from './errors.js';
 export type { RequestAuth } from './request.js';

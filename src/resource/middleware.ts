@@ -56,8 +56,15 @@ export function requireCertificateBoundToken(options: CertificateBoundTokenOptio
   }
 
   function fail(res: Response, error: unknown, token: string | undefined, found: VerifiedToken | undefined, thumbprint: string | undefined): void {
-    const refusal = error instanceof BearerTokenError ? error : mapJoseError(error);
-    sendRefusal(res, refusal, resolved.realm, resolved.logger, { clientId: found?.clientId ?? claimedClientId(token), thumbprint });
+    try {
+      const refusal = error instanceof BearerTokenError ? error : mapJoseError(error);
+      sendRefusal(res, refusal, resolved.realm, resolved.logger, { clientId: found?.clientId ?? claimedClientId(token), thumbprint });
+    } catch (sendError) {
+      // Never an unhandled rejection (it would end the process): answer a bare 500 and log it.
+      resolved.logger.error({ error: sendError instanceof Error ? sendError.message : String(sendError) }, 'bearer token refusal could not be sent');
+      if (!res.headersSent) res.status(500).json({ error: 'server_error', error_description: 'the request could not be refused cleanly' });
+      else res.destroy();
+    }
   }
 
   return function requireCertificateBoundTokenHandler(req, res, next) {
@@ -68,6 +75,7 @@ export function requireCertificateBoundToken(options: CertificateBoundTokenOptio
     try {
       token = extractBearerToken(req);
       if (token === undefined) throw refuse.absent();
+      verifier.prepare?.();
       cached = cache.get(token);
       if (cached !== undefined) {
         verifier.refresh?.();

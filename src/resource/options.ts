@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { defaultLogger, type Logger } from '../log.js';
+import { isLocalKeySource, jwksProblem, type LocalKeySource } from './key-source.js';
 
 /** RFC 7662 introspection as the verification source, for opaque (or any) tokens. */
 export interface IntrospectionOptions {
@@ -19,8 +20,11 @@ export interface IntrospectionOptions {
 
 /** Options of `requireCertificateBoundToken`. Exactly one of `jwks`, `jwksUri`, `introspection`. */
 export interface CertificateBoundTokenOptions {
-  /** A local JWK set of public keys. */
-  jwks?: JSONWebKeySet;
+  /**
+   * Local public keys: a JWK set, or a `LocalKeySource` (an object whose `publicJwks()` returns
+   * the current set, such as a watching `KeyStore`), read on every request so rotations apply at once.
+   */
+  jwks?: JSONWebKeySet | LocalKeySource;
   /** The issuer's JWK set URL: fetched lazily, cached, refetched on an unknown `kid`. */
   jwksUri?: string | URL;
   /** Least milliseconds between two JWK set fetches triggered by unknown keys. Default 30000. */
@@ -53,7 +57,7 @@ export interface CertificateBoundTokenOptions {
 
 /** The options after validation: every default applied, nothing left to parse per request. */
 export interface ResolvedOptions {
-  source: { kind: 'jwks'; jwks: JSONWebKeySet } | { kind: 'jwksUri'; url: URL; cooldownMs: number; maxAgeMs: number; dispatcher: object | undefined } | { kind: 'introspection'; introspection: ResolvedIntrospection };
+  source: { kind: 'jwks'; jwks: JSONWebKeySet } | { kind: 'keySource'; keySource: LocalKeySource } | { kind: 'jwksUri'; url: URL; cooldownMs: number; maxAgeMs: number; dispatcher: object | undefined } | { kind: 'introspection'; introspection: ResolvedIntrospection };
   issuer: string | undefined;
   audience: readonly string[];
   algorithms: string[];
@@ -111,6 +115,12 @@ function nonEmptyString(value: unknown, name: string): string {
   return value;
 }
 
+/** RFC 7230 section 3.2.6: the realm goes into a quoted-string of WWW-Authenticate; printable ASCII only. */
+function headerSafe(value: string, name: string): string {
+  if (!/^[\x20-\x7e]+$/.test(value)) throw new TypeError(`requireCertificateBoundToken: ${name} must be printable ASCII (it is sent in WWW-Authenticate)`);
+  return value;
+}
+
 function positiveInteger(value: unknown, name: string, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
@@ -136,15 +146,22 @@ function httpUrl(value: unknown, name: string): URL {
 }
 
 function validateJwks(jwks: unknown): JSONWebKeySet {
-  if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as JSONWebKeySet).keys) || (jwks as JSONWebKeySet).keys.length === 0) {
-    throw new TypeError('requireCertificateBoundToken: jwks must be a JWK set { keys: [...] } with at least one key');
-  }
-  for (const key of (jwks as JSONWebKeySet).keys) {
-    // RFC 8725 section 3.1: a symmetric key here would let anyone holding it mint tokens.
-    if (key.kty === 'oct') throw new TypeError('requireCertificateBoundToken: jwks must not hold symmetric (kty "oct") keys');
-    if ('d' in key) throw new TypeError('requireCertificateBoundToken: jwks must hold public keys only (found a private key member "d")');
-  }
+  const problem = jwksProblem(jwks);
+  if (problem !== undefined) throw new TypeError(`requireCertificateBoundToken: ${problem}`);
   return jwks as JSONWebKeySet;
+}
+
+/** A key source is read once here, so a broken one fails at construction, not on the first request. */
+function validateKeySource(source: LocalKeySource): LocalKeySource {
+  let jwks: unknown;
+  try {
+    jwks = source.publicJwks();
+  } catch (error) {
+    throw new TypeError(`requireCertificateBoundToken: jwks.publicJwks() failed: ${(error as Error).message}`);
+  }
+  const problem = jwksProblem(jwks);
+  if (problem !== undefined) throw new TypeError(`requireCertificateBoundToken: jwks.publicJwks() returned an unusable set: ${problem}`);
+  return source;
 }
 
 function validateIntrospection(value: unknown): ResolvedIntrospection {
@@ -191,7 +208,8 @@ export function resolveOptions(input: CertificateBoundTokenOptions): ResolvedOpt
     throw new TypeError('requireCertificateBoundToken: jwksDispatcher must be an undici Dispatcher');
   }
   const source: ResolvedOptions['source'] =
-    input.jwks !== undefined ? { kind: 'jwks', jwks: validateJwks(input.jwks) }
+    isLocalKeySource(input.jwks) ? { kind: 'keySource', keySource: validateKeySource(input.jwks) }
+    : input.jwks !== undefined ? { kind: 'jwks', jwks: validateJwks(input.jwks) }
     : input.jwksUri !== undefined ? { kind: 'jwksUri', url: httpUrl(input.jwksUri, 'jwksUri'), cooldownMs: positiveInteger(input.jwksCooldownMs, 'jwksCooldownMs', DEFAULTS.jwksCooldownMs, true), maxAgeMs: positiveInteger(input.jwksMaxAgeMs, 'jwksMaxAgeMs', DEFAULTS.jwksMaxAgeMs), dispatcher: input.jwksDispatcher }
     : { kind: 'introspection', introspection: validateIntrospection(input.introspection) };
 
@@ -227,7 +245,7 @@ export function resolveOptions(input: CertificateBoundTokenOptions): ResolvedOpt
     clockTolerance: input.clockTolerance ?? DEFAULTS.clockTolerance,
     typ: input.typ === undefined ? DEFAULTS.typ : nonEmptyString(input.typ, 'typ'),
     binding,
-    realm: input.realm === undefined ? undefined : nonEmptyString(input.realm, 'realm'),
+    realm: input.realm === undefined ? undefined : headerSafe(nonEmptyString(input.realm, 'realm'), 'realm'),
     cacheSize: positiveInteger(input.cacheSize, 'cacheSize', DEFAULTS.cacheSize),
     logger,
   };

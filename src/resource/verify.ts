@@ -2,6 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, jwksCache, 
 import { readBinding } from './binding.js';
 import type { VerifiedToken } from './cache.js';
 import { BearerTokenError, refuse } from './errors.js';
+import { liveKeySet } from './key-source.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Turns a token into verified claims, or throws a BearerTokenError. */
@@ -11,6 +12,8 @@ export interface TokenVerifier {
   readonly maxCacheAgeMs: number;
   /** Called on cache hits: lets a stale remote key set refresh in the background. */
   refresh?(): void;
+  /** Called on every request before the cache is consulted: a local key source may have changed. Throws a BearerTokenError. */
+  prepare?(): void;
 }
 
 /** RFC 9068 section 2.2.3: `scope` is a space-separated string; `client_id` names the client. */
@@ -88,7 +91,9 @@ function remoteKeySet(url: URL, cooldownMs: number, maxAgeMs: number, dispatcher
 export function jwtVerifier(options: ResolvedOptions, onKeysChanged: () => void): TokenVerifier {
   const { source } = options;
   const remote = source.kind === 'jwksUri' ? remoteKeySet(source.url, source.cooldownMs, source.maxAgeMs, source.dispatcher, onKeysChanged) : undefined;
-  const keys: JWTVerifyGetKey = remote?.keys ?? (source.kind === 'jwks' ? createLocalJWKSet(source.jwks) : (() => { throw new TypeError('jwtVerifier needs a key source'); })());
+  const live = source.kind === 'keySource' ? liveKeySet(source.keySource, onKeysChanged) : undefined;
+  live?.check();
+  const keys: JWTVerifyGetKey = remote?.keys ?? live?.keys ?? (source.kind === 'jwks' ? createLocalJWKSet(source.jwks) : (() => { throw new TypeError('jwtVerifier needs a key source'); })());
   const verifyOptions = {
     issuer: options.issuer,
     audience: [...options.audience],
@@ -100,6 +105,7 @@ export function jwtVerifier(options: ResolvedOptions, onKeysChanged: () => void)
   return {
     maxCacheAgeMs: Infinity,
     refresh: remote?.refresh,
+    prepare: live?.check,
     async verify(token) {
       try {
         const { payload } = await jwtVerify(token, keys, verifyOptions);

@@ -100,7 +100,8 @@ export function createApp(parts: AppParts): Express {
   app.get(
     SAMPLE_API_PATH,
     requireCertificateBoundToken({
-      jwks: parts.keys.publicJwks(),
+      // The KeyStore itself, not a snapshot: keys rotated into the shared file verify at once.
+      jwks: parts.keys,
       issuer: parts.issuer,
       audience: parts.audience,
       algorithms: config.api.algorithms,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { pino } from 'pino';
 import type { MtlsPopConfig } from '../config/index.js';
@@ -94,6 +95,8 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
         minVersion: 'TLSv1.2',
       }, dispatch)
     : createHttpServer(dispatch);
+  // A TLS 1.2 renegotiation could swap the client certificate mid-connection: refuse it.
+  if (config.mode === 'tls') server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -114,8 +117,10 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
   const audience = config.api.audience || `${issuer}/api`;
 
   let revocations: Awaited<ReturnType<typeof openRevocationStore>> | undefined;
+  let keys: KeyStore | undefined;
   try {
-    const keys = await KeyStore.generate({ file: files.keyFile, algorithm: config.issuer.signingAlgorithm });
+    // Watching the shared key file: a rotation by 'mtls-pop keys rotate' (or any holder of the file) reaches this instance in seconds.
+    keys = await KeyStore.generate({ file: files.keyFile, algorithm: config.issuer.signingAlgorithm, retainSeconds: config.issuer.keyRetention, watch: true, logger });
     const clients = await ClientRegistry.fromFile(files.clientsFile);
     revocations = await openRevocationStore(config.revocation.store, logger);
     const app = createApp({
@@ -134,6 +139,7 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
   } catch (error) {
     server.close();
     server.closeAllConnections();
+    keys?.close();
     await revocations?.close();
     throw error;
   }
@@ -156,6 +162,7 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
       closing ??= (async () => {
         logger.info({}, 'shutting down: finishing in-flight requests');
         await gracefulClose(server, options.shutdownGraceMs);
+        keys?.close();
         await revocations?.close();
         logger.info({}, 'stopped');
       })();

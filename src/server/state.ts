@@ -30,6 +30,11 @@ export interface ResolvedFiles {
   created: string[];
 }
 
+/** The signing key file: `issuer.keyFile`, or `signing-keys.json` in the state folder. Shared by `serve` and `keys`. */
+export function keyFilePath(config: MtlsPopConfig, cwd = process.cwd()): string {
+  return config.issuer.keyFile === '' ? resolve(cwd, config.stateDir, 'signing-keys.json') : resolve(cwd, config.issuer.keyFile);
+}
+
 /**
  * Resolves the configured paths against `cwd` and, for every one left empty, creates (once) and
  * reuses the development file in the state folder: CA, server and demo-client certificates,
@@ -58,7 +63,7 @@ export async function prepareFiles(config: MtlsPopConfig, cwd = process.cwd()): 
     tlsCertificate: path(config.tls.certificate) ?? pki?.server.certificate ?? '',
     tlsKey: path(config.tls.key) ?? pki?.server.key ?? '',
     clientCa: path(config.tls.clientCa) ?? trustAnchors,
-    keyFile: path(config.issuer.keyFile) ?? resolve(stateDir, 'signing-keys.json'),
+    keyFile: keyFilePath(config, cwd),
     clientsFile,
     trustAnchors,
     intermediates: path(config.trust.intermediates),

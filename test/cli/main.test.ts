@@ -6,7 +6,7 @@ describe('mtls-pop <command>', () => {
   it('lists the commands with --help and exits 0', async () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
-    for (const name of ['serve', 'pki', 'inspect', 'token', 'render', 'config']) expect(result.stdout).toContain(`  ${name} `);
+    for (const name of ['serve', 'pki', 'keys', 'inspect', 'token', 'render', 'config']) expect(result.stdout).toContain(`  ${name} `);
   });
 
   it('prints the usage on stderr and exits 2 without a command', async () => {

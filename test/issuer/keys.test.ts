@@ -48,8 +48,55 @@ describe('KeyStore', () => {
     expect(b.publicJwks().keys).toHaveLength(2);
   });
 
+  it('rotate({ activateAfterSeconds }) publishes the new key first and switches signing at the stated time', async () => {
+    const keys = await KeyStore.generate({ retainSeconds: 3600 });
+    const old = keys.active.kid;
+    const fresh = await keys.rotate({ activateAfterSeconds: 30 });
+    const at = now();
+    expect(keys.active.kid).toBe(old);
+    expect(keys.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([fresh.kid, old]);
+    const statuses = (when: number) => keys.describeKeys(when).map((key) => [key.kid, key.status]);
+    expect(statuses(at)).toEqual([[fresh.kid, 'next'], [old, 'active']]);
+    expect(statuses(at + 30)).toEqual([[fresh.kid, 'active'], [old, 'retiring']]);
+    expect(statuses(at + 30 + 3600)).toEqual([[fresh.kid, 'active'], [old, 'retired']]);
+    expect(keys.describeKeys(at).find((key) => key.kid === old)).toEqual({ kid: old, alg: 'ES256', status: 'active', activatesAt: undefined, retiredAt: at + 30, publishedUntil: at + 30 + 3600 });
+    expect(JSON.stringify(keys.describeKeys())).not.toMatch(/"d"|privateKey/);
+  });
+
+  it('publicJwks() is frozen and the same object until the published keys change', async () => {
+    const keys = await KeyStore.generate();
+    const first = keys.publicJwks();
+    expect(keys.publicJwks()).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.keys) && Object.isFrozen(first.keys[0])).toBe(true);
+    await keys.rotate();
+    expect(keys.publicJwks()).not.toBe(first);
+    expect(keys.publicJwks().keys).toHaveLength(2);
+  });
+
+  it('counts changes in version and tells onChange listeners until they unsubscribe', async () => {
+    const keys = await KeyStore.generate();
+    const seen: number[] = [];
+    const off = keys.onChange((store) => seen.push(store.version));
+    await keys.rotate('EdDSA');
+    off();
+    await keys.rotate();
+    expect(seen).toEqual([1]);
+    expect(keys.version).toBe(2);
+  });
+
+  it('rotate() re-reads the file first, so it never undoes a rotation another holder wrote', async () => {
+    const file = join(directory, 'rotate-twice.json');
+    const a = await KeyStore.generate({ file });
+    const b = await KeyStore.fromFile(file);
+    const first = await a.rotate();
+    const second = await b.rotate();
+    expect((await KeyStore.fromFile(file)).publicJwks().keys.map((jwk) => jwk.kid)).toEqual([second.kid, first.kid, expect.any(String)]);
+  });
+
   it.each([
     ['not JSON', 'nope', /not JSON/],
+    ['JSON null', 'null', /must be a JWKS/],
+    ['a bad retired_at', JSON.stringify({ keys: [{ kty: 'EC', d: 'x', kid: 'a', alg: 'ES256', retired_at: 'soon' }] }), /retired_at must be a NumericDate/],
     ['no keys', '{"keys":[]}', /JWKS/],
     ['a public key only', JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'a', alg: 'ES256' }] }), /private part/],
     ['an unsupported alg', JSON.stringify({ keys: [{ kty: 'oct', k: 'AAAA', d: 'x', kid: 'a', alg: 'HS256' }] }), /alg must be one of/],
@@ -61,6 +108,6 @@ describe('KeyStore', () => {
   });
 
   it('refuses unknown options with a hint', async () => {
-    await expect(KeyStore.generate({ algorithim: 'ES256' } as never)).rejects.toThrow(/unknown KeyStore option "algorithim"/);
+    await expect(KeyStore.generate({ algorithim: 'ES256' } as never)).rejects.toThrow(/unknown option "algorithim"; did you mean "algorithm"/);
   });
 });
