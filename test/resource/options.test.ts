@@ -21,6 +21,8 @@ describe('requireCertificateBoundToken options', () => {
     ['two verification sources', { ...base, jwksUri: 'https://as.example.com/jwks' }, /got jwks, jwksUri/],
     ['no issuer for JWTs', { ...base, issuer: undefined }, /issuer is required/],
     ['no audience', { ...base, audience: undefined }, /audience is required/],
+    ['a realm that cannot go into a header (non-ASCII)', { ...base, realm: 'Payments API \u2713' }, /realm must be printable ASCII/],
+    ['a realm with a line break', { ...base, realm: 'api\r\nX-Injected: 1' }, /realm must be printable ASCII/],
     ['an empty audience list', { ...base, audience: [] }, /audience is required/],
     ['alg none', { ...base, algorithms: ['none'] }, /"none" is not allowed/],
     ['HS256', { ...base, algorithms: ['ES256', 'HS256'] }, /"HS256" is not allowed/],
