@@ -103,7 +103,8 @@ export function applyTreeEdits(der: Buffer, edits: readonly TreeEdit[]): Buffer 
       case 'duplicate': list.splice(index, 0, ...Array.from({ length: edit.times }, () => clone([node])[0]!)); break;
       case 'move': {
         const target = nodes[edit.to % nodes.length]!;
-        if (target.list[target.index] === node) break;
+        // Moving a node under itself would make the tree a cycle (and flatten endless).
+        if (target.list[target.index] === node || flatten([node]).some((entry) => entry.list === target.list)) break;
         list.splice(index, 1);
         target.list.splice(Math.min(target.index, target.list.length), 0, node);
         break;
