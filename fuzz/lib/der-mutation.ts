@@ -114,10 +114,13 @@ export function applyTreeEdits(der: Buffer, edits: readonly TreeEdit[]): Buffer 
   return serialiseTree(tree);
 }
 
-/** Offsets of every TLV's tag in well-formed DER, to aim length edits at real length bytes. */
+/** Enough offsets to aim a length edit; a mutated input can declare overlapping elements without end. */
+const MAX_TLV_OFFSETS = 10_000;
+
+/** Offsets of the TLVs' tags (of well-formed DER; best effort on mutated bytes), to aim length edits at real length bytes. */
 export function tlvOffsets(der: Buffer, start = 0, end = der.length, out: number[] = []): number[] {
   let at = start;
-  while (at < end) {
+  while (at < end && at < der.length && out.length < MAX_TLV_OFFSETS) {
     out.push(at);
     const tag = der[at]!;
     let length = der[at + 1]!;
