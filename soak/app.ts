@@ -67,6 +67,7 @@ const server = createServer(app);
 server.keepAliveTimeout = 65_000;
 server.listen(port, '127.0.0.1', () => process.send?.({ type: 'ready', pid: process.pid }));
 process.on('message', (message: { type?: string }) => {
+  if (message?.type === 'rss') (globalThis as { gc?: () => void }).gc?.();
   if (message?.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, logs: counts, errors });
 });
 process.on('SIGTERM', () => { unwatchFile(keyFile); server.close(() => process.exit(0)); server.closeIdleConnections(); });
