@@ -65,29 +65,6 @@ async function serve(middleware?: RequestHandler): Promise<{ url: string; close:
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => { server.closeAllConnections(); server.close(); } };
 }
 
-/**
- * bench/lib.ts's load() passes its options on the command line, which cannot hold 1,000 certificates
- * (E2BIG); this runs the same autocannon child with the options in a temporary file.
- */
-async function loadMany(name: string, url: string, requests: { headers: Record<string, string> }[], seconds: number) {
-  const { spawn } = await import('node:child_process');
-  const { createRequire } = await import('node:module');
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const file = join(mkdtempSync(join(tmpdir(), 'mtls-pop-bench-')), 'options.json');
-  writeFileSync(file, JSON.stringify({ url, connections: 16, duration: seconds, requests }));
-  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const script = `const a = require(${JSON.stringify(bin)}); a(JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')), (e, r) => { if (e) { console.error(e); process.exit(1); } process.stdout.write(JSON.stringify({ rps: r.requests.average, non2xx: r.non2xx, errors: r.errors })); });`;
-  const text = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`autocannon exited ${code}`))));
-  });
-  const r = JSON.parse(text) as { rps: number; non2xx: number; errors: number };
-  return { name, opsPerSecond: r.rps, microsPerOp: 1e6 / r.rps, non2xx: r.non2xx, errors: r.errors };
-}
-
 const rows = [];
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 4);
 for (const [name, middleware, options] of [
@@ -97,9 +74,7 @@ for (const [name, middleware, options] of [
   ['behind clientCertificate, 1,000 distinct clients, cacheSize: 0', clientCertificate({ trustedProxies: 'loopback', cacheSize: 0, logger: silent }), { requests: headers.map((value) => ({ headers: { 'x-ssl-client-cert': value } })) }],
 ] as const) {
   const server = await serve(middleware);
-  const result = 'requests' in options
-    ? await loadMany(name, server.url, options.requests, durationSeconds)
-    : await load(name, { url: server.url, connections: 16, durationSeconds, ...options });
+  const result = await load(name, { url: server.url, connections: 16, durationSeconds, ...options });
   server.close();
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   rows.push(result);

@@ -5,13 +5,10 @@
  * and behind Auth0's express-oauth2-jwt-bearer (no binding at all). All in one run, as ratios.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import express, { type RequestHandler } from 'express';
@@ -22,7 +19,7 @@ import { thumbprint } from '../src/certificate/thumbprint.js';
 import type { Logger } from '../src/log.js';
 import { clientCertificate } from '../src/proxy/middleware.js';
 import { requireCertificateBoundToken } from '../src/resource/index.js';
-import { measure, printTable, type Measurement } from './lib.js';
+import { load, measure, printTable, type Measurement } from './lib.js';
 
 const ISSUER = 'https://as.example.com/';
 const AUDIENCE = 'https://api.example.com';
@@ -84,20 +81,9 @@ async function serve(chain: RequestHandler[]): Promise<{ url: string; close: () 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => { server.closeAllConnections(); server.close(); } };
 }
 
-/** autocannon in a child; the options go through a file (1,000 tokens overflow a command line). */
-async function run(name: string, url: string, requests: { headers: Record<string, string> }[], seconds: number): Promise<Measurement & { non2xx: number; errors: number }> {
-  const file = join(mkdtempSync(join(tmpdir(), 'mtls-pop-bench-')), 'options.json');
-  writeFileSync(file, JSON.stringify({ url, connections, duration: seconds, requests }));
-  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const script = `const a = require(${JSON.stringify(bin)}); a(JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')), (e, r) => { if (e) { console.error(e); process.exit(1); } process.stdout.write(JSON.stringify({ rps: r.requests.average, non2xx: r.non2xx, errors: r.errors })); });`;
-  const text = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`autocannon exited ${code}`))));
-  });
-  const r = JSON.parse(text) as { rps: number; non2xx: number; errors: number };
-  return { name, opsPerSecond: r.rps, microsPerOp: 1e6 / r.rps, non2xx: r.non2xx, errors: r.errors };
+/** autocannon in a child process (bench/lib.ts), rotating through `requests`. */
+function run(name: string, url: string, requests: { headers: Record<string, string> }[], seconds: number): Promise<Measurement & { non2xx: number; errors: number }> {
+  return load(name, { url, connections, durationSeconds: seconds, requests });
 }
 
 // Cases are interleaved over several rounds and each reports its median, so that load from

@@ -1,6 +1,6 @@
 import type { CertificateInput } from '../certificate/chain.js';
 import type { Logger } from '../log.js';
-import { closest } from '../proxy/options.js';
+import { closest } from '../lib/closest.js';
 
 /** Options of `oidcProviderMtls(options)`. Every option's documentation ends with its default. */
 export interface OidcProviderMtlsOptions {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { ConfigError } from './errors.js';
-import { CONFIG_KEYS, closest } from './keys.js';
+import { closest } from '../lib/closest.js';
+import { CONFIG_KEYS } from './keys.js';
 import { schema } from './schema.js';
 import type { MtlsPopConfig } from './types.js';
 

@@ -1,22 +1,9 @@
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = saved;
-    }
-  }
-  return row[b.length]!;
-}
+import { closest } from '../lib/closest.js';
 
 /** `; did you mean "x"?` for the closest known name, or the list of known names. */
 export function didYouMean(name: string, known: readonly string[]): string {
-  const best = known.map((candidate) => ({ candidate, cost: distance(name.toLowerCase(), candidate.toLowerCase()) }))
-    .sort((a, b) => a.cost - b.cost)[0];
-  return best && best.cost <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean "${best.candidate}"?` : `; known: ${known.join(', ')}`;
+  const best = closest(name, known);
+  return best !== undefined ? `; did you mean "${best}"?` : `; known: ${known.join(', ')}`;
 }
 
 /** Throws a TypeError naming the first key of `object` that is not in `known`. */

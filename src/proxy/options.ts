@@ -1,6 +1,7 @@
 import { FORWARDED_FORMATS, type ForwardedFormat } from '../forwarded/index.js';
 import { defaultLogger, type Logger } from '../log.js';
 import { compileTrustedProxies, type PeerTrust } from './trust.js';
+import { closest } from '../lib/closest.js';
 
 /** Options of `clientCertificate(options)`. Every option's documentation ends with its default. */
 export interface ClientCertificateOptions {
@@ -162,28 +163,3 @@ function headerName(options: Record<string, unknown>, key: DefaultKey): string |
   return value.toLowerCase();
 }
 
-/** The candidate nearest to `word` (case-insensitive edit distance at most 3), for "did you mean" hints. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}

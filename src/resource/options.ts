@@ -1,6 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { defaultLogger, type Logger } from '../log.js';
 import { isLocalKeySource, jwksProblem, type LocalKeySource } from './key-source.js';
+import { closest } from '../lib/closest.js';
 
 /** RFC 7662 introspection as the verification source, for opaque (or any) tokens. */
 export interface IntrospectionOptions {
@@ -86,26 +87,11 @@ const KNOWN_INTROSPECTION = ['endpoint', 'clientId', 'clientSecret', 'dispatcher
 // RFC 7518 section 3.1 names the asymmetric JWS algorithms jose can verify with a public key.
 const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512']);
 
-/** Levenshtein distance, for "did you mean" hints on misspelled option names. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 function rejectUnknownKeys(object: object, known: readonly string[], where: string): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
-    const best = [...known].sort((x, y) => distance(key, x) - distance(key, y))[0]!;
-    const hint = distance(key, best) <= Math.max(2, Math.floor(best.length / 3)) ? ` Did you mean ${best}?` : '';
+    const best = closest(key, known);
+    const hint = best !== undefined ? ` Did you mean ${best}?` : '';
     throw new TypeError(`${where}: unknown option "${key}".${hint}`);
   }
 }

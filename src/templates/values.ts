@@ -1,4 +1,5 @@
 import { DEFAULT_HEADER_NAMES } from './headers.js';
+import { closest } from '../lib/closest.js';
 
 /**
  * The few values a template needs. Each maps to one `{{PLACEHOLDER}}` in the files under nginx/,
@@ -122,22 +123,9 @@ function headerName(key: keyof TemplateValues, value: unknown): string {
   return name;
 }
 
-function closest(name: string): string {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i += 1) {
-      let previous = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j += 1) {
-        const current = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length]!;
-  };
-  const best = [...KEYS].sort((a, b) => distance(name, a) - distance(name, b))[0]!;
-  return distance(name, best) <= Math.max(2, Math.floor(best.length / 3)) ? ` Did you mean ${best}?` : '';
+function didYouMean(name: string): string {
+  const best = closest(name, KEYS);
+  return best !== undefined ? ` Did you mean ${best}?` : '';
 }
 
 /**
@@ -149,7 +137,7 @@ function closest(name: string): string {
 export function resolveValues(values: TemplateValues, needsFiles: boolean): Placeholders {
   if (typeof values !== 'object' || values === null) throw new TypeError('template values must be an object');
   for (const key of Object.keys(values)) {
-    if (!(KEYS as readonly string[]).includes(key)) throw new TypeError(`unknown template value "${key}".${closest(key)}`);
+    if (!(KEYS as readonly string[]).includes(key)) throw new TypeError(`unknown template value "${key}".${didYouMean(key)}`);
   }
   // IIS takes host names from its site bindings, not from web.config.
   const serverName = values.serverName === undefined && !needsFiles ? 'localhost' : hostName('serverName', values.serverName);
