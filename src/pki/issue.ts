@@ -30,6 +30,10 @@ export interface IssueOptions {
   san?: SubjectAltNameInput;
   /** Validity in days from now (starts one hour ago for clock skew). Default 825 for leaves, 3650 for a CA. */
   days?: number;
+  /** Exact validity instead of `days` (test fixtures: expired, not yet valid). */
+  validity?: { notBefore: Date; notAfter: Date };
+  /** CA only: RFC 5280 section 4.2.1.9 pathLenConstraint; `null` for none (a root over intermediates). Default 0. */
+  pathLength?: number | null;
 }
 
 export interface IssuedCertificate {
@@ -56,7 +60,7 @@ export async function issueCertificate(options: IssueOptions): Promise<IssuedCer
   const isCa = options.profile === 'ca';
   const extensions: x509.Extension[] = [];
   if (isCa) {
-    extensions.push(new x509.BasicConstraintsExtension(true, 0, true));
+    extensions.push(new x509.BasicConstraintsExtension(true, options.pathLength === null ? undefined : options.pathLength ?? 0, true));
     extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
   } else {
     extensions.push(new x509.BasicConstraintsExtension(false, undefined, true));
@@ -77,8 +81,8 @@ export async function issueCertificate(options: IssueOptions): Promise<IssuedCer
   serial[0] = serial[0]! & 0x7f | 0x10;
   const common = {
     serialNumber: serial.toString('hex'),
-    notBefore: new Date(now - 3600 * 1000),
-    notAfter: new Date(now + days * 24 * 3600 * 1000),
+    notBefore: options.validity?.notBefore ?? new Date(now - 3600 * 1000),
+    notAfter: options.validity?.notAfter ?? new Date(now + days * 24 * 3600 * 1000),
     signingAlgorithm: ALGORITHMS[options.issuer?.keyType ?? keyType].sign,
     extensions,
   };
