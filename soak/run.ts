@@ -100,7 +100,9 @@ const sampler = (async () => {
 })();
 const timeline = async (): Promise<void> => {
   await sleep(SECONDS * 1000 * 0.3);
-  const rotated = await (await KeyStore.fromFile(files.keys)).rotate();
+  // As `mtls-pop keys rotate` does: the new key is published at once and signs 10 s later, when
+  // every instance has seen the file change.
+  const rotated = await (await KeyStore.fromFile(files.keys)).rotate({ activateAfterSeconds: 10 });
   events.push(`${at()}: signing key rotated (new kid ${rotated.kid.slice(0, 12)}…)`);
   await sleep(SECONDS * 1000 * 0.2);
   const b = instances[1]!;

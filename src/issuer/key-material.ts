@@ -42,6 +42,7 @@ function checkTime(jwk: StoredJwk, member: 'activates_at' | 'retired_at', where:
 }
 
 export async function importKey(jwk: StoredJwk, where: string): Promise<StoredKey> {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new TypeError(`${where}: each key must be a JWK object`);
   const alg = jwk.alg as SigningAlgorithm;
   if (!SIGNING_ALGORITHMS.includes(alg)) throw new TypeError(`${where}: alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   if (typeof jwk.kid !== 'string' || jwk.kid.length === 0) throw new TypeError(`${where}: kid is required`);

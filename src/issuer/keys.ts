@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';
 import { defaultLogger, type Logger } from '../log.js';
 import { rejectUnknownKeys } from './did-you-mean.js';
+import { lockFile, writeAtomically } from './key-file.js';
 import { WATCH_DEFAULTS, watchKeyFile, type KeyFileWatch, type KeyFileWatchOptions } from './key-file-watcher.js';
 import { createKey, parseKeyFile, serializeKeys, SIGNING_ALGORITHMS, type SigningAlgorithm, type SigningKey, type StoredKey } from './key-material.js';
 
@@ -62,6 +62,7 @@ export class KeyStore {
   #text: string | undefined;
   #version = 0;
   #ticket = 0;
+  #rotation: Promise<void> = Promise.resolve();
   #applied = 0;
   readonly #listeners = new Set<(store: KeyStore) => void>();
   #watch: KeyFileWatch | undefined;
@@ -84,6 +85,8 @@ export class KeyStore {
     if (options.watch && options.file) {
       const watch = options.watch === true ? {} : options.watch;
       this.#watch = watchKeyFile(options.file, () => this.#reloadWatched(), { debounceMs: watch.debounceMs ?? WATCH_DEFAULTS.debounceMs, pollMs: watch.pollMs ?? WATCH_DEFAULTS.pollMs });
+      // A change between reading the file and the watcher's first look would otherwise go unseen.
+      this.#reloadWatched();
     }
   }
 
@@ -130,7 +133,9 @@ export class KeyStore {
     if (file && existsSync(file)) return KeyStore.fromFile(file, rest);
     const keys = [await createKey(options.algorithm ?? 'ES256')];
     const text = serializeKeys(keys);
-    if (file) await writeAtomically(file, text);
+    // Several instances may start at once on a fresh state folder: the first file wins and the
+    // others read it, so that no instance signs with a key the others never publish.
+    if (file && !(await writeAtomically(file, text, { exclusive: true }))) return KeyStore.fromFile(file, rest);
     return new KeyStore(keys, file ? text : undefined, options);
   }
 
@@ -200,16 +205,32 @@ export class KeyStore {
     const { algorithm = this.algorithm, activateAfterSeconds = 0 } = typeof options === 'string' ? { algorithm: options } : options;
     if (!SIGNING_ALGORITHMS.includes(algorithm)) throw new TypeError(`algorithm must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
     if (!Number.isInteger(activateAfterSeconds) || activateAfterSeconds < 0) throw new TypeError('activateAfterSeconds must be a non-negative integer');
+    // One rotation at a time: in this process by chaining, across processes by a lock file, so
+    // that two rotations never overwrite each other's new key.
+    const previous = this.#rotation;
+    let release!: () => void;
+    this.#rotation = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    const unlock = this.file ? await lockFile(`${this.file}.lock`) : undefined;
+    try {
+      return await this.#rotateLocked(algorithm, activateAfterSeconds);
+    } finally {
+      await unlock?.();
+      release();
+    }
+  }
+
+  async #rotateLocked(algorithm: SigningAlgorithm, activateAfterSeconds: number): Promise<SigningKey> {
     if (this.file) await this.reload();
     const at = now();
     const switchAt = at + activateAfterSeconds;
     const fresh = await createKey(algorithm, activateAfterSeconds > 0 ? switchAt : undefined);
     const kept = this.#published(at).map((key) => (key.jwk.retired_at === undefined ? { ...key, jwk: { ...key.jwk, retired_at: switchAt } } : key));
     const keys = [fresh, ...kept];
-    const ticket = ++this.#ticket;
     const text = serializeKeys(keys);
     if (this.file) await writeAtomically(this.file, text);
-    this.#apply(keys, text, ticket);
+    // Every reload that began before this point may have read the old file: none may undo this.
+    this.#apply(keys, text, ++this.#ticket);
     return fresh;
   }
 
@@ -276,26 +297,5 @@ export class KeyStore {
       } while (this.#reloadAgain && this.#watch);
       this.#reloading = false;
     })();
-  }
-}
-
-/** Write to a temporary file in the same folder, flush, rename over: readers see the old or the new file, never half of one. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_HEADER_NAMES } from './headers.js';
 import { closest } from '../lib/closest.js';
+import { isIPv6 } from 'node:net';
 
 /**
  * The few values a template needs. Each maps to one `{{PLACEHOLDER}}` in the files under nginx/,
@@ -89,7 +90,7 @@ function hostAndPort(key: keyof TemplateValues, value: string): { host: string; 
   const at = value.lastIndexOf(':');
   if (at <= 0) fail(key, `"${value}" is not host:port`);
   const host = value.slice(0, at);
-  if (!(IPV4.test(host) || IPV6_BRACKETED.test(host) || (host.length <= 253 && HOST_NAME.test(host)))) {
+  if (!(IPV4.test(host) || (IPV6_BRACKETED.test(host) && isIPv6(host.slice(1, -1))) || (host.length <= 253 && HOST_NAME.test(host)))) {
     fail(key, `"${host}" is not a host name, an IPv4 address or a [bracketed] IPv6 address`);
   }
   return { host, port: port(key, value.slice(at + 1)) };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -109,5 +109,43 @@ describe('KeyStore', () => {
 
   it('refuses unknown options with a hint', async () => {
     await expect(KeyStore.generate({ algorithim: 'ES256' } as never)).rejects.toThrow(/unknown option "algorithim"; did you mean "algorithm"/);
+  });
+});
+
+describe('KeyStore shared by several processes (one key file)', () => {
+  it('lets instances that start at once on a fresh folder agree on one key: the first file wins', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const file = join(directory, `race-${trial}.json`);
+      const stores = await Promise.all([0, 1, 2].map(() => KeyStore.generate({ file })));
+      const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { keys: { kid: string }[] };
+      expect(onDisk.keys).toHaveLength(1);
+      for (const store of stores) expect(store.active.kid).toBe(onDisk.keys[0]!.kid);
+    }
+  });
+
+  it('never loses a key when two rotations run at once (lock file, and in-process ordering)', async () => {
+    const file = join(directory, 'concurrent-rotate.json');
+    await KeyStore.generate({ file });
+    const a = await KeyStore.fromFile(file);
+    const b = await KeyStore.fromFile(file);
+    const [first, second] = await Promise.all([a.rotate(), b.rotate()]);
+    const [third, fourth] = await Promise.all([a.rotate(), a.rotate()]);
+    const kids = (JSON.parse(readFileSync(file, 'utf8')) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    for (const key of [first, second, third, fourth]) expect(kids).toContain(key.kid);
+    expect(readdirSync(directory).filter((name) => name.endsWith('.lock') || name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps the mode of a key file it rotates', async () => {
+    const file = join(directory, 'mode.json');
+    const store = await KeyStore.generate({ file });
+    chmodSync(file, 0o640);
+    await store.rotate();
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+  });
+
+  it('names the file when a key entry is not an object', async () => {
+    const file = join(directory, 'null-entry.json');
+    writeFileSync(file, '{"keys":[null]}');
+    await expect(KeyStore.fromFile(file)).rejects.toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} keys\\[0\\]: each key must be a JWK object`));
   });
 });

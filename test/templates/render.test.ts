@@ -58,7 +58,7 @@ describe('renderTemplate(server, values, options)', () => {
     it.each([
       ['serverName', 'as..example.com'], ['serverName', '-as.example.com'], ['serverName', ''], ['mtlsServerName', 'as.example.com'],
       ['listen', '0'], ['listen', '70000'], ['listen', 'localhost'], ['listen', '127.0.0.1:'], ['upstream', '127.0.0.1'],
-      ['upstream', 'app:port'], ['upstream', '::1:3000'], ['certificate', 'relative/as.pem'], ['certificate', 'C:/as.pem'],
+      ['upstream', 'app:port'], ['upstream', '::1:3000'], ['upstream', '[1]:3000'], ['upstream', '[::g]:3000'], ['certificate', 'relative/as.pem'], ['certificate', 'C:/as.pem'],
       ['certificateHeader', 'X_SSL_Client_Cert'], ['certificateHeader', '1-Header'], ['verifyHeader', 'x-ssl-client-cert'],
       ['certificateHeader', 'X-SSL-Client-Cert-Chain-9'],
     ] as const)('refuses %s = %j', (key, value) => {
