@@ -13,6 +13,9 @@ export type ExpectedSubject =
  * (RFC 5952), or undefined when `text` is not an address.
  */
 export function canonicalIp(text: string): string | undefined {
+  // RFC 5280 section 4.2.1.6: an iPAddress SAN is 4 or 16 octets, so it never has a zone
+  // (`fe80::1%eth0`), which net.isIP accepts and the URL parser refuses.
+  if (text.includes('%')) return undefined;
   const version = isIP(text);
   if (version === 4) return text;
   if (version === 6) return new URL(`http://[${text}]/`).hostname.slice(1, -1);

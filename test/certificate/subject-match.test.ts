@@ -47,7 +47,7 @@ describe('subjectAltNameMatches(kind, expected, names)', () => {
 });
 
 describe('canonicalIp(text)', () => {
-  it.each([['192.0.2.10', '192.0.2.10'], ['2001:DB8::0:10', '2001:db8::10'], ['::1', '::1'], ['1.2.3', undefined], ['example.com', undefined]])('%s -> %s', (text, canonical) => {
+  it.each([['192.0.2.10', '192.0.2.10'], ['2001:DB8::0:10', '2001:db8::10'], ['::1', '::1'], ['1.2.3', undefined], ['example.com', undefined], ['fe80::1%eth0', undefined], ['::%0A', undefined]])('%s -> %s', (text, canonical) => {
     expect(canonicalIp(text)).toBe(canonical);
   });
 });
