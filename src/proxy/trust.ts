@@ -30,14 +30,22 @@ export function compileTrustedProxies(trustedProxies: string | readonly string[]
       throw new TypeError(`clientCertificate: trustedProxies: ${(error as Error).message} (expected proxy-addr syntax: an address, a CIDR such as 10.0.0.0/8, or loopback / linklocal / uniquelocal)`);
     }
   }
+  // A socket's peer address is fixed for its life: decide once per connection, not per request
+  // (parsing the address was the largest cost of a cached request behind keep-alive).
+  const verdicts = new WeakMap<Socket, PeerVerdict>();
   return (socket) => {
+    const known = verdicts.get(socket);
+    if (known) return known;
     const address = socket.remoteAddress;
     if (address === undefined) {
+      // Not remembered: a closed TCP socket has no address either, and must stay untrusted.
       if (allowUnixSocket && isUnixSocket(socket)) return { trusted: true, peer: 'unix-socket' };
       return { trusted: false, peer: 'unknown' };
     }
     // proxy-addr turns ::ffff:a.b.c.d into a.b.c.d before matching.
-    return { trusted: isTrusted(address, 0), peer: address };
+    const verdict: PeerVerdict = Object.freeze({ trusted: isTrusted(address, 0), peer: address });
+    verdicts.set(socket, verdict);
+    return verdict;
   };
 }
 
