@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
-import { OAuthError } from '../oauth/errors.js';
-import { formParameters } from './form.js';
 import type { IssuerContext } from './options.js';
 import { claimedClientId, refuse, sendJson } from './respond.js';
+import { authenticatedTokenOperand } from './token-operand.js';
 import { verifyAccessToken } from './verify.js';
 
 /**
@@ -12,12 +11,7 @@ import { verifyAccessToken } from './verify.js';
 export function introspectionEndpoint(context: IssuerContext): RequestHandler {
   return async (req, res) => {
     try {
-      const params = formParameters(req);
-      // RFC 7662 section 2.1: the endpoint MUST require some form of authorization.
-      const { client } = context.authenticator.authenticate(
-        { authorization: req.headers.authorization, params, certificate: req.clientCertificate }, context.clock());
-      const token = params.get('token');
-      if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+      const { client, token } = authenticatedTokenOperand(context, req);
       const claims = await verifyAccessToken(context, token);
       if (!claims || (await context.revocations.isRevoked(claims.jti))) {
         sendJson(res, 200, { active: false });

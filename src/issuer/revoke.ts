@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { OAuthError } from '../oauth/errors.js';
-import { formParameters } from './form.js';
 import type { IssuerContext } from './options.js';
 import { claimedClientId, noStore, refuse } from './respond.js';
+import { authenticatedTokenOperand } from './token-operand.js';
 import { verifyAccessToken } from './verify.js';
 
 /**
@@ -12,11 +12,7 @@ import { verifyAccessToken } from './verify.js';
 export function revocationEndpoint(context: IssuerContext): RequestHandler {
   return async (req, res) => {
     try {
-      const params = formParameters(req);
-      const { client } = context.authenticator.authenticate(
-        { authorization: req.headers.authorization, params, certificate: req.clientCertificate }, context.clock());
-      const token = params.get('token');
-      if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+      const { client, token } = authenticatedTokenOperand(context, req);
       const claims = await verifyAccessToken(context, token, { ignoreExpiry: true });
       if (claims) {
         // RFC 7009 section 2.1: the server verifies the token was issued to the client making the request.
