@@ -34,6 +34,7 @@ export {
   TOKEN_ENDPOINT_AUTH_METHODS,
   MemoryRevocationStore,
   RedisRevocationStore,
+  RevocationStoreFullError,
   type AuthorizationServerOptions,
   type KeyStoreOptions,
   type SigningAlgorithm,

@@ -11,7 +11,7 @@ import { tokenEndpoint } from './token.js';
 export type { AuthorizationServerOptions } from './options.js';
 export { KeyStore, SIGNING_ALGORITHMS, type KeyDescription, type KeyFileWatchOptions, type KeyStoreOptions, type RotateOptions, type SigningAlgorithm, type SigningKey } from './keys.js';
 export { ClientRegistry, TOKEN_ENDPOINT_AUTH_METHODS, type ClientMetadata, type RegisteredClient, type TokenEndpointAuthMethod } from './clients.js';
-export { MemoryRevocationStore, RedisRevocationStore, type RevocationStore } from './revocation.js';
+export { MemoryRevocationStore, RedisRevocationStore, RevocationStoreFullError, type RevocationStore } from './revocation.js';
 export type { AccessTokenClaims } from './verify.js';
 
 /**

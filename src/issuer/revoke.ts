@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { OAuthError } from '../oauth/errors.js';
 import type { IssuerContext } from './options.js';
 import { claimedClientId, noStore, refuse } from './respond.js';
+import { RevocationStoreFullError } from './revocation.js';
 import { authenticatedTokenOperand } from './token-operand.js';
 import { verifyAccessToken } from './verify.js';
 
@@ -19,7 +20,13 @@ export function revocationEndpoint(context: IssuerContext): RequestHandler {
         if (claims.client_id !== client.clientId) {
           throw new OAuthError('invalid_request', 'the token was not issued to this client', { detail: `token of "${claims.client_id}"` });
         }
-        await context.revocations.revoke(claims.jti, claims.exp);
+        try {
+          await context.revocations.revoke(claims.jti, claims.exp);
+        } catch (error) {
+          // RFC 7009 section 2.2.1: on 503 the client must assume the token still exists and may retry.
+          if (error instanceof RevocationStoreFullError) throw new OAuthError('server_error', 'the revocation could not be recorded; retry later', { status: 503, detail: error.message });
+          throw error;
+        }
         context.logger.info({ event: 'token_revoked', client_id: client.clientId, jti: claims.jti }, 'token revoked');
       }
       noStore(res).status(200).end();

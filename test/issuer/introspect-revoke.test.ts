@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
 import { SignJWT } from 'jose';
 import request from 'supertest';
-import { KeyStore } from '../../src/issuer/index.js';
+import { KeyStore, MemoryRevocationStore } from '../../src/issuer/index.js';
 import { opensslThumbprint, pkiPath } from '../helpers/fixtures.js';
 import { basic, buildApp, ISSUER, RESOURCE, SECRETS } from './helpers.js';
 
@@ -122,5 +122,22 @@ describe('POST /revoke (RFC 7009)', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('invalid_request');
     expect((await introspect(token)).body.active).toBe(true);
+  });
+
+  describe('when the revocation store is full of live revocations', () => {
+    it('answers 503 (section 2.2.1) and never lets an earlier revoked token come back', async () => {
+      const small = await buildApp({ revocations: new MemoryRevocationStore({ maxEntries: 3 }) });
+      const issueOn = async () => (await request(small.app).post('/token').type('form').set('x-test-certificate', 'client-ec-chain')
+        .send(form({ grant_type: 'client_credentials', client_id: 'client-ec-dns', resource: RESOURCE }))).body.access_token as string;
+      const revokeOn = (token: string) => request(small.app).post('/revoke').type('form').set('x-test-certificate', 'client-ec-chain').send(form({ token, client_id: 'client-ec-dns' }));
+      const introspectOn = (token: string) => request(small.app).post('/introspect').type('form').set('x-test-certificate', 'client-ed25519-chain').send(form({ token, client_id: 'client-ed25519-email' }));
+      const tokens = [await issueOn(), await issueOn(), await issueOn(), await issueOn()];
+      for (const token of tokens.slice(0, 3)) expect((await revokeOn(token)).status).toBe(200);
+      const overflow = await revokeOn(tokens[3]!);
+      expect(overflow.status).toBe(503);
+      expect(overflow.body).toEqual({ error: 'server_error', error_description: 'the revocation could not be recorded; retry later' });
+      for (const token of tokens.slice(0, 3)) expect((await introspectOn(token)).body).toEqual({ active: false });
+      expect(small.logger.lines.some((line) => JSON.stringify(line).includes('ERR_REVOCATION_STORE_FULL') || JSON.stringify(line).includes('maxEntries'))).toBe(true);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
-import { MemoryRevocationStore, RedisRevocationStore, type RevocationStore } from '../../src/issuer/index.js';
+import { MemoryRevocationStore, RedisRevocationStore, RevocationStoreFullError, type RevocationStore } from '../../src/issuer/index.js';
 import { startRedis } from './redis.js';
 
 const seconds = () => Date.now() / 1000;
@@ -53,10 +53,60 @@ describe('RedisRevocationStore shared by two instances', () => {
 });
 
 describe('MemoryRevocationStore bounds', () => {
-  it('keeps at most maxEntries revocations', async () => {
+  it('refuses a revocation past maxEntries and forgets none of the earlier ones (fail closed)', async () => {
     const store = new MemoryRevocationStore({ maxEntries: 2 });
-    for (const jti of ['1', '2', '3']) await store.revoke(jti, seconds() + 60);
-    expect(await store.isRevoked('1')).toBe(false);
-    expect(await store.isRevoked('3')).toBe(true);
+    await store.revoke('1', seconds() + 60);
+    await store.revoke('2', seconds() + 60);
+    await expect(store.revoke('3', seconds() + 60)).rejects.toMatchObject({ name: 'RevocationStoreFullError', code: 'ERR_REVOCATION_STORE_FULL' });
+    expect(await store.isRevoked('1')).toBe(true);
+    expect(await store.isRevoked('2')).toBe(true);
+    expect(await store.isRevoked('3')).toBe(false);
+  });
+
+  it('makes room as revocations expire, earliest exp first, whatever the insertion order', async () => {
+    let now = 1_000;
+    const store = new MemoryRevocationStore({ maxEntries: 3, now: () => now });
+    await store.revoke('late', 1_300);
+    await store.revoke('early', 1_100);
+    await store.revoke('middle', 1_200);
+    await expect(store.revoke('x', 1_500)).rejects.toBeInstanceOf(RevocationStoreFullError);
+    now = 1_150;
+    await store.revoke('x', 1_500);
+    expect([await store.isRevoked('late'), await store.isRevoked('middle'), await store.isRevoked('x'), await store.isRevoked('early')]).toEqual([true, true, true, false]);
+    await expect(store.revoke('y', 1_500)).rejects.toBeInstanceOf(RevocationStoreFullError);
+    expect(store.size).toBe(3);
+  });
+
+  it('counts a jti revoked twice once, and keeps the later exp', async () => {
+    let now = 1_000;
+    const store = new MemoryRevocationStore({ maxEntries: 1, now: () => now });
+    await store.revoke('a', 1_100);
+    await store.revoke('a', 1_100);
+    await store.revoke('a', 1_200);
+    now = 1_150;
+    expect(await store.isRevoked('a')).toBe(true);
+    await expect(store.revoke('b', 1_300)).rejects.toBeInstanceOf(RevocationStoreFullError);
+  });
+
+  it('at the default size: 100,050 live revocations never bring back the first one', async () => {
+    const store = new MemoryRevocationStore();
+    const exp = seconds() + 600;
+    let refused = 0;
+    for (let i = 0; i < 100_050; i += 1) {
+      try {
+        await store.revoke(`jti-${i}`, exp);
+      } catch (error) {
+        expect(error).toBeInstanceOf(RevocationStoreFullError);
+        refused += 1;
+      }
+    }
+    expect(refused).toBe(50);
+    expect(await store.isRevoked('jti-0')).toBe(true);
+    expect(await store.isRevoked('jti-99999')).toBe(true);
+    expect(await store.isRevoked('jti-100000')).toBe(false);
+  });
+
+  it('refuses a maxEntries that is not a positive integer', () => {
+    expect(() => new MemoryRevocationStore({ maxEntries: 0 })).toThrow(TypeError);
   });
 });
