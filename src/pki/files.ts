@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { importPrivateKey } from './algorithms.js';
 import { issueCertificate, type CertificateAuthority, type IssueOptions } from './issue.js';
@@ -28,10 +29,29 @@ export function pkiFiles(dir: string, name: string): WrittenFiles {
   return { certificate: resolve(dir, `${name}.pem`), key: resolve(dir, `${name}.key`) };
 }
 
+/**
+ * Private keys are readable by their owner only, also when `--force` replaces an existing file:
+ * `writeFileSync`'s mode applies only to a new file, so the key goes to a fresh 0600 file
+ * (exclusive create) that is then renamed over the old one. No moment with the key in a 0644 file.
+ */
+function writePrivateKey(path: string, keyPem: string): void {
+  const temporary = resolve(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, keyPem);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(temporary, path);
+}
+
 function write(files: WrittenFiles, certificatePem: string, keyPem: string): void {
   writeFileSync(files.certificate, certificatePem, { mode: 0o644 });
-  // Private keys readable by their owner only.
-  writeFileSync(files.key, keyPem, { mode: 0o600 });
+  writePrivateKey(files.key, keyPem);
 }
 
 /** Creates a self-signed development CA (`ca.pem`, `ca.key`) in `dir`. */
@@ -40,7 +60,8 @@ export async function initCertificateAuthority(dir: string, options: { subject?:
   if (!options.force && (existsSync(files.certificate) || existsSync(files.key))) {
     throw new PkiError('ERR_PKI_EXISTS', `${files.certificate} already exists (use --force to replace it and invalidate every certificate it issued)`);
   }
-  mkdirSync(dir, { recursive: true });
+  // Every folder created on the way (.mtls-pop/ included) holds private keys: owner only.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca = await issueCertificate({ subject: options.subject ?? 'O=mtls-pop development, CN=mtls-pop Development CA', profile: 'ca' });
   write(files, ca.certificatePem, ca.privateKeyPem);
   return files;

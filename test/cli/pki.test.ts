@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opensslThumbprint } from '../helpers/fixtures.js';
@@ -91,5 +91,29 @@ describe('mtls-pop pki', () => {
     it('refuses to overwrite an issued certificate without --force', async () => {
       expectOneLineError(await cli(['pki', 'issue-server', '--dir', 'pki', '--name', 'web', '--dns', 'x.example'], { cwd }), 1, /ERR_PKI_EXISTS: .*web\.pem already exists/);
     });
+  });
+});
+
+describe('mtls-pop pki: file modes', () => {
+  it('creates the default .mtls-pop/ and .mtls-pop/pki/ folders for the owner only (0700)', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'mtls-pop-pki-mode-'));
+    expect((await cli(['pki', 'init'], { cwd: fresh })).code).toBe(0);
+    expect(statSync(join(fresh, '.mtls-pop')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(fresh, '.mtls-pop', 'pki')).mode & 0o777).toBe(0o700);
+  });
+
+  it.each([
+    ['init', ['pki', 'init', '--dir', 'pki', '--force'], 'ca.key'],
+    ['issue-client', ['pki', 'issue-client', '--dir', 'pki', '--name', 'loose', '--force'], 'loose.key'],
+  ])('%s --force leaves the key file 0600 even when the file it replaces was 0644', async (_action, argv, key) => {
+    const fresh = mkdtempSync(join(tmpdir(), 'mtls-pop-pki-force-'));
+    expect((await cli(['pki', 'init', '--dir', 'pki'], { cwd: fresh })).code).toBe(0);
+    const path = join(fresh, 'pki', key);
+    writeFileSync(path, 'an older key\n');
+    chmodSync(path, 0o644);
+    expect((await cli(argv, { cwd: fresh })).code).toBe(0);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(readdirSync(join(fresh, 'pki')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
