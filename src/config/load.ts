@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { ConfigError } from './errors.js';
 import { closest } from '../lib/closest.js';
+import { parseJsonText } from '../lib/json-text.js';
 import { CONFIG_KEYS } from './keys.js';
 import { schema } from './schema.js';
 import type { MtlsPopConfig } from './types.js';
@@ -30,9 +31,9 @@ function readFile(file: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonText(text, `--config ${file}`);
   } catch (error) {
-    throw new ConfigError('ERR_CONFIG_FILE', [`--config ${file}: not valid JSON (${(error as Error).message})`]);
+    throw new ConfigError('ERR_CONFIG_FILE', [(error as Error).message]);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError('ERR_CONFIG_FILE', [`--config ${file}: must hold a JSON object`]);

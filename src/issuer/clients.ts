@@ -4,6 +4,7 @@ import { DistinguishedNameSyntaxError, parseDistinguishedName } from '../certifi
 import { ClientCertificate } from '../certificate/model.js';
 import { decodeBase64Strict } from '../certificate/pem.js';
 import { canonicalIp, type ExpectedSubject } from '../certificate/subject-match.js';
+import { parseJsonText } from '../lib/json-text.js';
 import { didYouMean } from './did-you-mean.js';
 import { isAbsoluteUriWithoutFragment } from './resource-indicator.js';
 
@@ -171,11 +172,18 @@ export class ClientRegistry {
 
   /** The registry in a JSON file. */
   static async fromFile(file: string): Promise<ClientRegistry> {
-    let parsed: unknown;
+    let text: string;
     try {
-      parsed = JSON.parse(await readFile(file, 'utf8'));
+      text = await readFile(file, 'utf8');
     } catch (error) {
       throw new TypeError(`client registry ${file}: ${(error as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseJsonText(text, `client registry ${file}`);
+    } catch (error) {
+      // The text may hold client secrets: the message names the line and column only.
+      throw new TypeError((error as Error).message);
     }
     return new ClientRegistry(parsed);
   }

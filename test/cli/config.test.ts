@@ -73,4 +73,14 @@ describe('mtls-pop config', () => {
       expectOneLineError(await cli(['config', 'check', '--config', 'nope.json'], { cwd }), 1, /--config .*nope\.json: no such file/);
     });
   });
+
+  describe('a config file with a JSON syntax error', () => {
+    it('names the file, line and column, and quotes none of its text (a Redis password, say)', async () => {
+      writeFileSync(join(cwd, 'broken.json'), '{\n  "revocation": { "store": "redis://:topsecret@10.0.0.5:6379/0" }\n  "mode": "tls"\n}\n');
+      const result = await cli(['config', 'check', '--config', 'broken.json'], { cwd });
+      expectOneLineError(result, 1, /--config .*broken\.json: not valid JSON \(line 3, column 3\)$/);
+      expect(result.stderr + result.stdout).not.toContain('topsecret');
+      expect(result.stderr).not.toContain('"mode"');
+    });
+  });
 });

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { AUTHORIZATION_SERVER_DEFAULTS, OPTION_NAMES } from '../../src/issuer/options.js';
 import { authorizationServer, ClientRegistry, KeyStore, type ClientMetadata } from '../../src/issuer/index.js';
@@ -50,6 +52,14 @@ describe('new ClientRegistry(entries) names the client and the field in every er
     ['not an array', { client: [] }, /array of clients/],
   ])('refuses %s', (_name, entries, message) => {
     expect(() => new ClientRegistry(entries)).toThrow(message);
+  });
+
+  it('names the file, line and column of a JSON syntax error in the registry, never its text (a client_secret)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mtls-pop-registry-')), 'clients.json');
+    writeFileSync(file, '{"clients": [\n  {"client_id": "a", "client_secret": "s3cr3t-fragment" "token_endpoint_auth_method": "client_secret_basic"}\n]}\n');
+    const error = await ClientRegistry.fromFile(file).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(`client registry ${file}: not valid JSON (line 2, column 57)`);
   });
 
   it('loads the sample registry in fixtures/clients.json', async () => {
