@@ -52,6 +52,12 @@ describe('mtls-pop config', () => {
       expect(printed.listen.port).toBe(3000);
       expect(result.stdout).not.toContain('topsecret');
     });
+    it('redacts a password given as a query parameter (ioredis reads ?password=)', async () => {
+      const result = await cli(['config', 'print'], { cwd, env: { MTLS_POP_REVOCATION_STORE: 'rediss://cache.internal:6380/0?password=qu3rysecret' } });
+      expect(result.code).toBe(0);
+      expect((JSON.parse(result.stdout) as { revocation: { store: string } }).revocation.store).toBe('rediss://cache.internal:6380/0?password=***');
+      expect(result.stdout).not.toContain('qu3rysecret');
+    });
     it('lists every key with its variable, default and meaning with --schema', async () => {
       const result = await cli(['config', 'print', '--schema']);
       const lines = result.stdout.trim().split('\n');

@@ -142,4 +142,19 @@ describe('redactConfig(config)', () => {
   it('masks a lone user name, which some Redis URLs use as the password', () => {
     expect(redactUrl('redis://s3cret@cache:6379')).toBe('redis://***@cache:6379');
   });
+
+  // Every form ioredis reads a credential from: user-info, and any query parameter (it copies them all into its options).
+  it.each([
+    ['redis://cache:6379/0?password=s3cret', 'redis://cache:6379/0?password=***'],
+    ['rediss://cache:6380?username=ops&password=s3cret', 'rediss://cache:6380?username=***&password=***'],
+    ['redis://cache:6379?db=2&Password=s3cret&password=s3cret', 'redis://cache:6379?db=2&Password=***&password=***'],
+    ['redis://user:s3cret@cache:6379?sentinelPassword=s3cret', 'redis://user:***@cache:6379?sentinelPassword=***'],
+    ['redis://:s3cret@cache:6379?family=6', 'redis://:***@cache:6379?family=6'],
+    ['redis://cache:6379#s3cret', 'redis://cache:6379'],
+    ['redis://:s3%40cret@cache', 'redis://:***@cache'],
+  ])('masks every credential form of %s', (store, expected) => {
+    expect(redactUrl(store)).toBe(expected);
+    const config = loadConfig({ env: { MTLS_POP_REVOCATION_STORE: store } });
+    expect(JSON.stringify(redactConfig(config))).not.toMatch(/s3cret|s3%40cret|ops/);
+  });
 });

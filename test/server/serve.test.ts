@@ -128,12 +128,14 @@ describe('serve refuses a bad configuration before listening', () => {
     ['a port that is not one', { MTLS_POP_PORT: 'eighty' }, [], /^mtls-pop serve: config: listen\.port \(MTLS_POP_PORT\): /],
     ['behind-proxy without a trusted proxy', { MTLS_POP_ISSUER: 'https://as.example.com' }, ['--behind-proxy'], /^mtls-pop serve: config: proxy\.trustedProxies \(MTLS_POP_TRUSTED_PROXIES\): /],
     ['a revocation store that cannot be reached', { MTLS_POP_REVOCATION_STORE: 'redis://:pw@127.0.0.1:1' }, ['--port', '0'], /^mtls-pop serve: revocation\.store: cannot reach redis:\/\/:\*\*\*@127\.0\.0\.1:1/],
+    ['a revocation store with ?password= that cannot be reached', { MTLS_POP_REVOCATION_STORE: 'redis://127.0.0.1:1/0?username=ops&password=pw' }, ['--port', '0'], /^mtls-pop serve: revocation\.store: cannot reach redis:\/\/127\.0\.0\.1:1\/0\?username=\*\*\*&password=\*\*\*:/],
   ])('%s: exit 1, one line per problem, no stack trace', async (_name, env, args, expected) => {
     const result = await runCli(['serve', ...args], { cwd, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(expected);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stderr).not.toContain(':pw@');
+    expect(result.stderr).not.toMatch(/=pw\b|=ops\b/);
   }, 30_000);
 });
 
