@@ -76,7 +76,7 @@ const bound = () => requireCertificateBoundToken({ jwksUri, issuer: ISSUER, audi
 
 async function serve(chain: RequestHandler[]): Promise<{ url: string; close: () => void }> {
   const app = express();
-  app.get('/', ...chain, (req, res) => { res.json({ hello: 'world', client: req.auth?.claims?.client_id ?? null }); });
+  app.get('/', ...chain, (req, res) => { res.json({ hello: 'world', client: req.boundToken?.claims?.client_id ?? null }); });
   const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => { server.closeAllConnections(); server.close(); } };
 }

@@ -46,7 +46,7 @@ app.use(authorizationServer({
 app.get('/api/hello',
   requireCertificateBoundToken({ jwks: keys, issuer: ISSUER, audience: AUDIENCE, cacheSize, logger }),
   requireScope('api:read'),
-  (req, res) => { res.json({ client_id: req.auth!.claims.client_id, 'x5t#S256': req.auth!.certificate?.thumbprint }); });
+  (req, res) => { res.json({ client_id: req.boundToken!.claims.client_id, 'x5t#S256': req.boundToken!.certificate?.thumbprint }); });
 
 const server = createServer(app);
 server.keepAliveTimeout = 65_000;

@@ -1,12 +1,15 @@
-// The public API of mtls-pop. This file only re-exports.
-import 'reflect-metadata';
+// mtls-pop, the core entry: the certificate model, the forwarded-header formats, the trusted-proxy
+// middleware and the resource-server middleware. This file only re-exports.
+// It must stay light: nothing here may load the PKI (@peculiar/x509, reflect-metadata, pkijs), the
+// server, Redis, configuration or metrics code. Those live behind the subpaths in src/entry/
+// (mtls-pop/issuer, /pki, /server, /config, /templates, /chain, /oidc-provider, /auth0);
+// test/package/core-weight.test.ts checks it.
 
 export { ClientCertificate, type CertificateSource } from './certificate/model.js';
 export { CertificateHeaderError, type CertificateErrorCode } from './certificate/errors.js';
 export { thumbprint } from './certificate/thumbprint.js';
 export { formatDistinguishedName, parseDistinguishedName, distinguishedNamesEqual, DistinguishedNameSyntaxError } from './certificate/distinguished-name.js';
 export { certificateSubjectMatches, subjectAltNameMatches, canonicalIp, type ExpectedSubject } from './certificate/subject-match.js';
-export { ChainValidator, CertificateChainError, type ChainErrorCode, type ChainValidatorOptions, type ChainValidationResult, type CertificateInput } from './certificate/chain.js';
 export type { SubjectAltNames, NameAttribute, RelativeDistinguishedNames } from './certificate/fields.js';
 export { derToPem, pemToDer } from './certificate/pem.js';
 export { OAuthError, type OAuthErrorCode } from './oauth/errors.js';
@@ -24,39 +27,6 @@ export {
 export { clientCertificate, type ClientCertificateOptions, type ClientCertificateVerification } from './proxy/middleware.js';
 export { certificateFromTlsSocket, type TlsClientCertificate } from './proxy/tls.js';
 export { CLIENT_CERTIFICATE_DEFAULTS } from './proxy/options.js';
-export { renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, FORWARDING_HEADERS, CHAIN_HEADER_COUNT, DEFAULT_HEADER_NAMES } from './templates/index.js';
-export type { TemplateValues, TemplateServer, TemplateSite, RenderOptions } from './templates/index.js';
-export {
-  authorizationServer,
-  KeyStore,
-  SIGNING_ALGORITHMS,
-  ClientRegistry,
-  TOKEN_ENDPOINT_AUTH_METHODS,
-  MemoryRevocationStore,
-  RedisRevocationStore,
-  RevocationStoreFullError,
-  type AuthorizationServerOptions,
-  type KeyStoreOptions,
-  type SigningAlgorithm,
-  type SigningKey,
-  type ClientMetadata,
-  type RegisteredClient,
-  type TokenEndpointAuthMethod,
-  type RevocationStore,
-  type AccessTokenClaims,
-  type KeyDescription,
-  type KeyFileWatchOptions,
-  type RotateOptions,
-} from './issuer/index.js';
-export {
-  oidcProviderMtls,
-  OIDC_PROVIDER_MTLS_DEFAULTS,
-  type OidcProviderMtlsOptions,
-  type OidcProviderMtlsHelpers,
-  type OidcProviderContext,
-  type TlsClientAuthSubjectProperty,
-} from './adapters/oidc-provider.js';
-export { auth0GetCertificate } from './adapters/auth0.js';
 export {
   requireCertificateBoundToken,
   requireScope,
@@ -67,16 +37,3 @@ export {
   type RequestAuth,
   type LocalKeySource,
 } from './resource/index.js';
-export {
-  loadConfig,
-  ConfigError,
-  redactConfig,
-  CONFIG_KEYS,
-  type LoadConfigOptions,
-  type MtlsPopConfig,
-  type ConfigErrorCode,
-  type ConfigKey,
-} from './config/index.js';
-export { startServer, type RunningServer, type StartOptions } from './server/start.js';
-export { createApp, type AppParts } from './server/app.js';
-export { issueCertificate, ensureDevelopmentPki, PkiError, type IssueOptions, type IssuedCertificate, type SubjectAltNameInput } from './pki/index.js';

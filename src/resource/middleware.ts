@@ -35,7 +35,7 @@ type Carrier = { clientCertificate?: ClientCertificate; [REFUSAL_SETTINGS]?: Ref
  * Express middleware for a protected resource (RFC 8705 section 3): takes the bearer token from
  * the Authorization header (RFC 6750 section 2.1), verifies it once (JWT or RFC 7662
  * introspection; cached until `exp`), then on every request checks `exp` and that
- * `cnf["x5t#S256"]` equals the thumbprint of `req.clientCertificate`. Sets `req.auth`.
+ * `cnf["x5t#S256"]` equals the thumbprint of `req.clientCertificate`. Sets `req.boundToken`.
  * Refusals: 401 invalid_token, 400 invalid_request, 503 when the key source is unreachable.
  * @throws {TypeError} at construction for invalid options (see CertificateBoundTokenOptions)
  * @see https://www.rfc-editor.org/rfc/rfc8705#section-3
@@ -51,7 +51,7 @@ export function requireCertificateBoundToken(options: CertificateBoundTokenOptio
   function admit(req: Request, token: string, found: VerifiedToken, certificate: ClientCertificate | undefined, thumbprint: string | undefined): void {
     if (found.expiresAt !== undefined && Date.now() - toleranceMs >= found.expiresAt) throw refuse.token('ERR_TOKEN_EXPIRED', 'the access token has expired');
     checkBinding(found.binding, thumbprint);
-    req.auth = { token, claims: found.claims, scopes: found.scopes, certificate: thumbprint === undefined ? undefined : certificate };
+    req.boundToken = { token, claims: found.claims, scopes: found.scopes, certificate: thumbprint === undefined ? undefined : certificate };
     (req as Carrier)[REFUSAL_SETTINGS] = settings;
   }
 

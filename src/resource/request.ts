@@ -16,7 +16,7 @@ declare global {
   namespace Express {
     interface Request {
       /** Set by requireCertificateBoundToken once the token and its binding are verified. */
-      auth?: RequestAuth;
+      boundToken?: RequestAuth;
     }
   }
 }

@@ -9,7 +9,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
  * Express middleware, mounted after requireCertificateBoundToken: every listed scope must be
- * in `req.auth.scopes`, else 403 insufficient_scope with `scope="..."` (RFC 6750 section 3.1).
+ * in `req.boundToken.scopes`, else 403 insufficient_scope with `scope="..."` (RFC 6750 section 3.1).
  * @throws {TypeError} at construction when no scope is given or one is not a scope-token
  */
 export function requireScope(...scopes: string[]): RequestHandler {
@@ -22,7 +22,7 @@ export function requireScope(...scopes: string[]): RequestHandler {
 
   return function requireScopeHandler(req, res, next) {
     const settings = (req as { [REFUSAL_SETTINGS]?: RefusalSettings })[REFUSAL_SETTINGS];
-    const auth = req.auth;
+    const auth = req.boundToken;
     if (auth === undefined || settings === undefined) {
       // Fail closed: a route that forgot the token check must not look authorised.
       sendRefusal(res, refuse.misconfigured('requireScope ran before requireCertificateBoundToken'), undefined, settings?.logger ?? defaultLogger(), {});

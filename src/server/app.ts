@@ -56,10 +56,10 @@ function certificateMiddleware(config: MtlsPopConfig, logger: Logger): RequestHa
  */
 function refuseRevoked(revocations: RevocationStore, logger: Logger): RequestHandler {
   return async (req, res, next) => {
-    const jti = req.auth?.claims.jti;
+    const jti = req.boundToken?.claims.jti;
     try {
       if (typeof jti === 'string' && await revocations.isRevoked(jti)) {
-        logger.info({ reason: 'revoked', client_id: req.auth?.claims.client_id }, 'token refused');
+        logger.info({ reason: 'revoked', client_id: req.boundToken?.claims.client_id }, 'token refused');
         res.status(401).set('www-authenticate', `Bearer error="invalid_token", error_description=${quoteAuthParam('the token was revoked')}`)
           .json({ error: 'invalid_token', error_description: 'the token was revoked' });
         return;
@@ -112,7 +112,7 @@ export function createApp(parts: AppParts): Express {
     refuseRevoked(parts.revocations, logger),
     requireScope(SAMPLE_API_SCOPE),
     (req, res) => {
-      const auth = req.auth!;
+      const auth = req.boundToken!;
       res.set('cache-control', 'no-store').json({
         message: `hello, ${String(auth.claims.client_id ?? auth.claims.sub)}`,
         client_id: auth.claims.client_id,

@@ -95,7 +95,7 @@ export async function startHostileApp(format: 'nginx' | 'apache', host = '127.0.
     requireScope('api:read'),
     (req, res) => {
       counters.apiHandler += 1;
-      res.json({ client_id: req.auth!.claims.client_id, thumbprint: req.auth!.certificate?.thumbprint });
+      res.json({ client_id: req.boundToken!.claims.client_id, thumbprint: req.boundToken!.certificate?.thumbprint });
     });
   app.use((_req, res) => { res.status(404).json({ error: 'not_found' }); });
   const server: Server = createServer(app);

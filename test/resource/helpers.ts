@@ -51,16 +51,16 @@ export function recordingLogger(): Logger & { lines: { level: string; object: Re
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** An app with the given middleware chain and a route that echoes req.auth. */
+/** An app with the given middleware chain and a route that echoes req.boundToken. */
 export function protectedApp(...chain: RequestHandler[]): Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   app.use(express.json());
   app.get('/resource', ...chain, (req, res) => {
-    res.json({ scopes: req.auth?.scopes, client: req.auth?.claims.client_id, certificate: req.auth?.certificate?.thumbprint });
+    res.json({ scopes: req.boundToken?.scopes, client: req.boundToken?.claims.client_id, certificate: req.boundToken?.certificate?.thumbprint });
   });
   app.post('/resource', ...chain, (req, res) => {
-    res.json({ scopes: req.auth?.scopes });
+    res.json({ scopes: req.boundToken?.scopes });
   });
   return app;
 }

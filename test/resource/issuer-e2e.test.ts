@@ -38,7 +38,7 @@ beforeAll(async () => {
     logger,
   }));
   const guarded = (options: Partial<CertificateBoundTokenOptions>) => [requireCertificateBoundToken({ audience: AUDIENCE, logger, ...options } as CertificateBoundTokenOptions), requireScope('payments:read'),
-    (req: express.Request, res: express.Response) => { res.json({ client: req.auth!.claims.client_id, scopes: req.auth!.scopes }); }];
+    (req: express.Request, res: express.Response) => { res.json({ client: req.boundToken!.claims.client_id, scopes: req.boundToken!.scopes }); }];
   app.get('/jwt/payments', ...guarded({ jwksUri: `${origin}/jwks`, jwksDispatcher: agents.none, issuer: origin }));
   app.get('/introspected/payments', ...guarded({ introspection: { endpoint: `${origin}/introspect`, clientId: 'api', clientSecret: 'api-secret-0123456789', dispatcher: agents.none }, issuer: origin }));
 });

@@ -39,7 +39,7 @@ beforeEach(() => {
 
 describe('requireCertificateBoundToken(options)', () => {
   describe('with a valid token bound to the presented certificate', () => {
-    it('calls the route with req.auth', async () => {
+    it('calls the route with req.boundToken', async () => {
       const answer = await send(url, { headers: bearer(await issueToken(key)) });
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({ scopes: ['payments:read', 'payments:write'], client: 'client-ec', certificate: clientEc.thumbprint });

@@ -95,7 +95,7 @@ beforeAll(async () => {
   app.get('/payments', clientCertificate({ source: 'tls', logger }),
     requireCertificateBoundToken({ jwksUri: `${issuer}/jwks`, jwksDispatcher: agents.none, issuer, audience: AUDIENCE, realm: 'payments', logger }),
     requireScope('payments:read'),
-    (req, res) => res.json({ client: req.auth!.claims.client_id, scopes: req.auth!.scopes }));
+    (req, res) => res.json({ client: req.boundToken!.claims.client_id, scopes: req.boundToken!.scopes }));
   const apiListening = await listenTls(app);
   apiServer = apiListening.server;
   api = apiListening.origin;
