@@ -12,6 +12,7 @@ export const README_SECTIONS = [
   'templates',
   'forwarded',
   'proxy',
+  'presets',
   'issuer',
   'resource',
   'adapters',

@@ -27,6 +27,7 @@ export {
 export { clientCertificate, type ClientCertificateOptions, type ClientCertificateVerification } from './proxy/middleware.js';
 export { certificateFromTlsSocket, type TlsClientCertificate } from './proxy/tls.js';
 export { CLIENT_CERTIFICATE_DEFAULTS } from './proxy/options.js';
+export { PRESETS, PRESET_NAMES, PRESET_HEADER_NAMES, type PresetName, type ClientCertificatePreset, type PresetVerification, type VerificationReader } from './proxy/presets/index.js';
 export {
   requireCertificateBoundToken,
   requireScope,

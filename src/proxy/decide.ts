@@ -3,7 +3,7 @@ import type { ClientCertificate } from '../certificate/model.js';
 import type { ForwardedFormat, ForwardedParseOptions } from '../forwarded/index.js';
 import { OAuthError } from '../oauth/errors.js';
 import { cacheKey, type DecodeCache } from './cache.js';
-import { chainValues, hasForwardedHeaders, parseVerification, singleValue, type ForwardedHeaderCopies } from './headers.js';
+import { chainValues, hasForwardedHeaders, singleValue, type ForwardedHeaderCopies } from './headers.js';
 import type { CompiledOptions } from './options.js';
 import type { ClientCertificateVerification } from './request.js';
 import type { PeerVerdict } from './trust.js';
@@ -53,7 +53,7 @@ function fromTrustedProxy(options: CompiledOptions, verdict: PeerVerdict, copies
     throw new CertificateHeaderError('ERR_CERT_HEADER_NAME', `forwarding header spelled ${copies.suspicious.map((name) => JSON.stringify(name)).join(', ')}, which the proxy does not set`);
   }
   const value = singleValue(copies.certificate, options.header);
-  const reported = options.verifyHeader === undefined ? undefined : parseVerification(singleValue(copies.verify, options.verifyHeader));
+  const verifyValues = options.verifyHeaders.map((name, index) => singleValue(copies.verify[index]!, name));
   const chain = options.chainHeader === undefined ? [] : chainValues(copies, options.chainHeader);
   let certificate: ClientCertificate | undefined;
   if (value !== undefined && value !== '') {
@@ -67,7 +67,7 @@ function fromTrustedProxy(options: CompiledOptions, verdict: PeerVerdict, copies
       certificate = outcome.certificate;
     }
   }
-  const verification = reported ?? { status: certificate ? 'UNKNOWN' : 'NONE' };
+  const verification = options.verifyHeaders.length > 0 ? options.readVerification(verifyValues, certificate !== undefined) : { status: certificate ? 'UNKNOWN' : 'NONE' } as const;
   // A proxy that says NONE next to a certificate (or SUCCESS without one) is misconfigured or bypassed.
   if ((certificate && verification.status === 'NONE') || (!certificate && verification.status === 'SUCCESS')) {
     throw new CertificateHeaderError('ERR_CERT_VERIFY_MISMATCH', `${options.verifyHeader} is ${verification.status} but the certificate header is ${certificate ? 'set' : 'empty'}`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { CertificateHeaderError } from '../certificate/errors.js';
+import { readOpensslStyle } from './presets/verification.js';
 import type { ClientCertificateVerification } from './request.js';
 
 /** The header names the middleware reads, lower-case. */
@@ -7,13 +8,15 @@ export interface HeaderNames {
   readonly header: string;
   readonly chainHeader: string | undefined;
   readonly chainIsNumbered: boolean;
-  readonly verifyHeader: string | undefined;
+  /** The verification headers, in the order their values are read. */
+  readonly verifyHeaders: readonly string[];
 }
 
 /** Every copy of the forwarding headers found in one request, in arrival order. */
 export interface ForwardedHeaderCopies {
   readonly certificate: string[];
-  readonly verify: string[];
+  /** Copies of each verification header, by its index in `verifyHeaders`. */
+  readonly verify: string[][];
   /** Chain values by index (numbered Apache headers) or at index 0 (one chain header). */
   readonly chain: string[][];
   /** The header names as the peer spelled them, for log lines. */
@@ -40,17 +43,18 @@ const canonical = (name: string): string => name.toLowerCase().replaceAll('_', '
  */
 export function collectForwardedHeaders(rawHeaders: readonly string[], names: HeaderNames): ForwardedHeaderCopies {
   const header = canonical(names.header);
-  const verifyHeader = names.verifyHeader === undefined ? undefined : canonical(names.verifyHeader);
+  const verifyHeaders = names.verifyHeaders.map(canonical);
   const chainHeader = names.chainHeader === undefined ? undefined : canonical(names.chainHeader);
-  const exact = { header: names.header.toLowerCase(), verifyHeader: names.verifyHeader?.toLowerCase(), chainHeader: names.chainHeader?.toLowerCase() };
-  const found: ForwardedHeaderCopies = { certificate: [], verify: [], chain: [], names: [], suspicious: [] };
+  const exact = { header: names.header.toLowerCase(), verifyHeaders: names.verifyHeaders.map((name) => name.toLowerCase()), chainHeader: names.chainHeader?.toLowerCase() };
+  const found: ForwardedHeaderCopies = { certificate: [], verify: verifyHeaders.map(() => []), chain: [], names: [], suspicious: [] };
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const raw = rawHeaders[i]!;
     const name = canonical(raw);
     const value = rawHeaders[i + 1]!;
     let list: string[] | undefined;
+    const verifyIndex = verifyHeaders.indexOf(name);
     if (name === header) list = found.certificate;
-    else if (name === verifyHeader) list = found.verify;
+    else if (verifyIndex >= 0) list = found.verify[verifyIndex];
     else if (chainHeader !== undefined && name.startsWith(chainHeader)) {
       const index = chainIndex(name.slice(chainHeader.length), names.chainIsNumbered);
       if (index !== undefined) list = found.chain[index] ??= [];
@@ -66,7 +70,7 @@ export function collectForwardedHeaders(rawHeaders: readonly string[], names: He
       // configured name (case aside) is the client's, not the proxy's.
       const lower = raw.toLowerCase();
       const spelledAsConfigured = list === found.certificate ? lower === exact.header
-        : list === found.verify ? lower === exact.verifyHeader : exact.chainHeader !== undefined && lower.startsWith(exact.chainHeader);
+        : verifyIndex >= 0 ? lower === exact.verifyHeaders[verifyIndex] : exact.chainHeader !== undefined && lower.startsWith(exact.chainHeader);
       if (!spelledAsConfigured || list === found.chain[MAX_NUMBERED_CHAIN_HEADERS]) found.suspicious.push(raw);
       else list.push(value);
     }
@@ -109,20 +113,12 @@ export function chainValues(copies: ForwardedHeaderCopies, name: string): string
   return out;
 }
 
-const MAX_REASON_LENGTH = 200;
-
 /**
- * Reads the proxy's verification header: nginx `$ssl_client_verify` and Apache `SSL_CLIENT_VERIFY`
- * send `SUCCESS`, `NONE` or `FAILED:reason` (Apache also `GENEROUS`: failed, let through by
- * `optional_no_ca`). Anything else is `UNKNOWN`, which `requireVerified` refuses.
+ * Reads an OpenSSL-style verification header as nginx `$ssl_client_verify` and Apache
+ * `SSL_CLIENT_VERIFY` send it: `SUCCESS`, `NONE` or `FAILED:reason` (Apache also `GENEROUS`:
+ * failed, let through by `optional_no_ca`). Anything else is `UNKNOWN`, which `requireVerified` refuses.
  */
-export function parseVerification(value: string | undefined): ClientCertificateVerification {
-  if (value === undefined) return { status: 'UNKNOWN', reason: 'the verify header is missing' };
-  if (value === 'SUCCESS' || value === 'NONE') return { status: value };
-  if (value.startsWith('FAILED:')) return { status: 'FAILED', reason: value.slice(7, 7 + MAX_REASON_LENGTH) };
-  if (value === 'GENEROUS') return { status: 'FAILED', reason: 'GENEROUS' };
-  return { status: 'UNKNOWN', reason: `unrecognised verify value ${JSON.stringify(value.slice(0, 40))}` };
-}
+export const parseVerification = readOpensslStyle;
 
 /**
  * Removes every copy of the forwarding headers from the request (`untrusted: 'ignore'`), from

@@ -2,9 +2,17 @@ import { FORWARDED_FORMATS, type ForwardedFormat } from '../forwarded/index.js';
 import { defaultLogger, type Logger } from '../log.js';
 import { compileTrustedProxies, type PeerTrust } from './trust.js';
 import { closest } from '../lib/closest.js';
+import { PRESETS, PRESET_NAMES, type ClientCertificatePreset, type PresetName, type VerificationReader } from './presets/index.js';
+import { opensslStyle } from './presets/verification.js';
 
 /** Options of `clientCertificate(options)`. Every option's documentation ends with its default. */
 export interface ClientCertificateOptions {
+  /**
+   * One word for a proxy's forwarding set-up (`'nginx'`, `'traefik'`, `'aws-alb'`, ... see `PRESET_NAMES`):
+   * sets `header`, `format`, `chainHeader`, `verifyHeader` and how the verify value maps to
+   * SUCCESS / FAILED / NONE. Options given beside it override it. Default: none.
+   */
+  preset?: PresetName;
   /** Addresses allowed to send the certificate headers, in proxy-addr syntax (`loopback`, CIDRs, ...). Default: nobody. */
   trustedProxies?: string | readonly string[];
   /** Whether a request on a unix socket (no peer address) counts as coming from the proxy. Default: `false`. */
@@ -15,7 +23,7 @@ export interface ClientCertificateOptions {
   chainHeader?: string;
   /** How the proxy encodes the certificate. Default: `'nginx'`. */
   format?: ForwardedFormat;
-  /** The header carrying the proxy's verification result (`SUCCESS`, `NONE`, `FAILED:reason`). Default: none. */
+  /** The header carrying the proxy's verification result (`SUCCESS`, `NONE`, `FAILED:reason`; a preset's own values with `preset`). Default: none. */
   verifyHeader?: string;
   /** Whether only a certificate reported as `SUCCESS` is accepted (by `verifyHeader`, or the TLS socket's `authorized`). Default: `false`. */
   requireVerified?: boolean;
@@ -35,6 +43,7 @@ export interface ClientCertificateOptions {
 
 /** The defaults, in one place: the README table is checked against this object. */
 export const CLIENT_CERTIFICATE_DEFAULTS = Object.freeze({
+  preset: undefined,
   trustedProxies: [] as readonly string[],
   allowUnixSocket: false,
   header: 'x-ssl-client-cert',
@@ -52,13 +61,20 @@ export const CLIENT_CERTIFICATE_DEFAULTS = Object.freeze({
 /** The options after validation: what the request path closes over. */
 export interface CompiledOptions {
   readonly source: 'header' | 'tls';
+  /** The preset the options started from, if any. */
+  readonly preset: PresetName | undefined;
   readonly peerTrust: PeerTrust;
   readonly header: string;
   readonly chainHeader: string | undefined;
   /** Whether `chainHeader` is a prefix of numbered headers (format `'apache'`). */
   readonly chainIsNumbered: boolean;
   readonly format: ForwardedFormat;
+  /** The first (usually only) verification header, for messages. */
   readonly verifyHeader: string | undefined;
+  /** Every verification header, in the order `readVerification` takes their values. */
+  readonly verifyHeaders: readonly string[];
+  /** Maps the verification headers' values to SUCCESS / NONE / FAILED / UNKNOWN (fail closed). */
+  readonly readVerification: VerificationReader;
   readonly requireVerified: boolean;
   readonly untrusted: 'reject' | 'ignore';
   readonly required: boolean;
@@ -68,7 +84,7 @@ export interface CompiledOptions {
 }
 
 const KNOWN_KEYS = Object.keys(CLIENT_CERTIFICATE_DEFAULTS).concat('logger');
-const HEADER_ONLY_KEYS = ['trustedProxies', 'allowUnixSocket', 'header', 'chainHeader', 'format', 'verifyHeader', 'untrusted', 'maxHeaderLength', 'cacheSize'];
+const HEADER_ONLY_KEYS = ['preset', 'trustedProxies', 'allowUnixSocket', 'header', 'chainHeader', 'format', 'verifyHeader', 'untrusted', 'maxHeaderLength', 'cacheSize'];
 // RFC 9110 section 5.1: a field name is a token.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Formats whose decoder reads a separate chain header (Apache's numbered ones, RFC 9440 Client-Cert-Chain, ...).
@@ -96,16 +112,21 @@ export function compileOptions(input: ClientCertificateOptions | undefined): Com
     const misplaced = HEADER_ONLY_KEYS.find((key) => options[key] !== undefined);
     if (misplaced) throw new TypeError(`clientCertificate: option "${misplaced}" only applies to source 'header'; source 'tls' reads this process's own TLS socket`);
   }
-  const format = oneOf(options, 'format', FORWARDED_FORMATS);
-  const header = headerName(options, 'header') ?? CLIENT_CERTIFICATE_DEFAULTS.header;
-  const chainHeader = headerName(options, 'chainHeader');
-  const verifyHeader = headerName(options, 'verifyHeader');
+  const preset = presetOf(options);
+  const format = options.format === undefined && preset ? preset.format : oneOf(options, 'format', FORWARDED_FORMATS);
+  const header = headerName(options, 'header') ?? preset?.header ?? CLIENT_CERTIFICATE_DEFAULTS.header;
+  const chainHeader = headerName(options, 'chainHeader') ?? preset?.chainHeader;
+  const { verifyHeaders, readVerification } = verificationOf(preset, headerName(options, 'verifyHeader'));
+  const verifyHeader = verifyHeaders[0];
   if (chainHeader !== undefined && !SEPARATE_CHAIN_FORMATS.includes(format)) {
     throw new TypeError(`clientCertificate: chainHeader needs a format with a separate chain header (${SEPARATE_CHAIN_FORMATS.join(', ')}); format '${format}' ${format === 'auto' ? 'must be named explicitly' : 'carries its chain inside the certificate value'}`);
   }
-  const names = [header, chainHeader, verifyHeader].filter((name) => name !== undefined);
+  const names = [header, chainHeader, ...verifyHeaders].filter((name) => name !== undefined);
   if (new Set(names).size !== names.length) throw new TypeError('clientCertificate: header, chainHeader and verifyHeader must be different headers');
   const requireVerified = flag(options, 'requireVerified');
+  if (requireVerified && source === 'header' && verifyHeader === undefined && preset && 'unverifiable' in preset.verification) {
+    throw new TypeError(`clientCertificate: requireVerified cannot be checked with preset '${String(options.preset)}': ${preset.verification.unverifiable}`);
+  }
   if (requireVerified && source === 'header' && verifyHeader === undefined) {
     throw new TypeError('clientCertificate: requireVerified needs verifyHeader (the header in which the proxy reports SUCCESS / NONE / FAILED)');
   }
@@ -116,12 +137,15 @@ export function compileOptions(input: ClientCertificateOptions | undefined): Com
   }
   return {
     source,
+    preset: options.preset as PresetName | undefined,
     peerTrust: compileTrustedProxies(options.trustedProxies as ClientCertificateOptions['trustedProxies'], allowUnixSocket),
     header,
     chainHeader,
     chainIsNumbered: chainHeader !== undefined && (format === 'apache' || format === 'apache-escaped'),
     format,
     verifyHeader,
+    verifyHeaders,
+    readVerification,
     requireVerified,
     untrusted: oneOf(options, 'untrusted', ['reject', 'ignore'] as const),
     required: flag(options, 'required'),
@@ -132,6 +156,24 @@ export function compileOptions(input: ClientCertificateOptions | undefined): Com
 }
 
 type DefaultKey = keyof typeof CLIENT_CERTIFICATE_DEFAULTS;
+
+function presetOf(options: Record<string, unknown>): ClientCertificatePreset | undefined {
+  const name = options.preset;
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string' || !Object.hasOwn(PRESETS, name)) {
+    const hint = typeof name === 'string' ? closest(name, PRESET_NAMES) : undefined;
+    throw new TypeError(`clientCertificate: unknown preset ${JSON.stringify(name)}${hint ? `. Did you mean '${hint}'?` : `; known presets: ${PRESET_NAMES.join(', ')}`}`);
+  }
+  return PRESETS[name as PresetName];
+}
+
+/** A `verifyHeader` given beside a preset renames the preset's (first) verification header and keeps its values' meaning. */
+function verificationOf(preset: ClientCertificatePreset | undefined, verifyHeader: string | undefined): { verifyHeaders: readonly string[]; readVerification: VerificationReader } {
+  const verification = preset?.verification;
+  if (verification?.headers === undefined) return { verifyHeaders: verifyHeader === undefined ? [] : [verifyHeader], readVerification: opensslStyle };
+  const [first, ...rest] = verification.headers;
+  return { verifyHeaders: [verifyHeader ?? first, ...rest], readVerification: verification.read };
+}
 
 function oneOf<T extends string>(options: Record<string, unknown>, key: DefaultKey, allowed: readonly T[]): T {
   const value = options[key] ?? CLIENT_CERTIFICATE_DEFAULTS[key];

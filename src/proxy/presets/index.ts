@@ -1,0 +1,42 @@
+import { apache } from './apache.js';
+import { caddy } from './caddy.js';
+import { haproxy } from './haproxy.js';
+import { ingressNginx } from './ingress-nginx.js';
+import { nginx } from './nginx.js';
+import { traefikIngressNginx } from './traefik-ingress-nginx.js';
+import { traefik } from './traefik.js';
+import type { ClientCertificatePreset } from './types.js';
+
+export type { ClientCertificatePreset, PresetVerification, VerificationReader } from './types.js';
+
+/** The preset table: one word per proxy set-up, one file per preset. */
+export const PRESETS = Object.freeze({
+  nginx,
+  apache,
+  'ingress-nginx': ingressNginx,
+  traefik,
+  'traefik-ingress-nginx': traefikIngressNginx,
+  haproxy,
+  caddy,
+} satisfies Record<string, ClientCertificatePreset>);
+
+/** A preset word accepted by `clientCertificate({ preset })`. */
+export type PresetName = keyof typeof PRESETS;
+
+/** Every preset word, in table order. */
+export const PRESET_NAMES: readonly PresetName[] = Object.freeze(Object.keys(PRESETS) as PresetName[]);
+
+/**
+ * Every header name any preset reads or names as set beside the certificate (lower-case, no
+ * duplicates; a numbered chain prefix is listed as its numbers 0..3). A proxy in front of the app
+ * must set or strip each one the app or its own code reads; probes send forged copies of each.
+ */
+export const PRESET_HEADER_NAMES: readonly string[] = Object.freeze([...new Set(Object.values(PRESETS).flatMap(headersOf))]);
+
+/** The header names one preset involves, chain numbers expanded. */
+export function headersOf(preset: ClientCertificatePreset): string[] {
+  const chain = preset.chainHeader === undefined ? []
+    : preset.format === 'apache' || preset.format === 'apache-escaped' ? [0, 1, 2, 3].map((index) => `${preset.chainHeader}${index}`)
+      : [preset.chainHeader];
+  return [preset.header, ...chain, ...(preset.verification.headers ?? []), ...(preset.related ?? [])];
+}

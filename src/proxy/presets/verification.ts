@@ -1,0 +1,44 @@
+import type { ClientCertificateVerification } from '../request.js';
+import type { VerificationReader } from './types.js';
+
+const MAX_REASON_LENGTH = 200;
+
+const unknown = (value: string): ClientCertificateVerification => ({
+  status: 'UNKNOWN',
+  reason: `unrecognised verify value ${JSON.stringify(value.slice(0, 40))}`,
+});
+const missing: ClientCertificateVerification = { status: 'UNKNOWN', reason: 'the verify header is missing' };
+
+/**
+ * OpenSSL-style results as nginx `$ssl_client_verify` and Apache `SSL_CLIENT_VERIFY` send them:
+ * `SUCCESS`, `NONE`, `FAILED:reason` (Apache also `GENEROUS`: failed, let through by
+ * `optional_no_ca`). Anything else is `UNKNOWN`.
+ */
+export function readOpensslStyle(value: string | undefined): ClientCertificateVerification {
+  if (value === undefined) return missing;
+  if (value === 'SUCCESS' || value === 'NONE') return { status: value };
+  if (value.startsWith('FAILED:')) return { status: 'FAILED', reason: value.slice(7, 7 + MAX_REASON_LENGTH) };
+  if (value === 'GENEROUS') return { status: 'FAILED', reason: 'GENEROUS' };
+  return unknown(value);
+}
+
+export const opensslStyle: VerificationReader = ([value]) => readOpensslStyle(value);
+
+/**
+ * HAProxy `%[ssl_c_verify]`: OpenSSL's `X509_V_*` code, `0` for no error. HAProxy also says `0`
+ * when the client sent no certificate, so `0` is `SUCCESS` only next to a certificate.
+ */
+export const opensslVerifyCode: VerificationReader = ([value], certificatePresent) => {
+  if (value === undefined) return certificatePresent ? missing : { status: 'NONE' };
+  if (value === '0') return certificatePresent ? { status: 'SUCCESS' } : { status: 'NONE' };
+  if (/^[1-9][0-9]{0,3}$/.test(value)) return { status: 'FAILED', reason: `X509_V_ERR ${value}` };
+  return unknown(value);
+};
+
+/** Reads one boolean header as sent by `true`/`false` placeholders; `undefined` for any other value. */
+export function readBoolean(value: string | undefined, truthy: readonly string[], falsy: readonly string[]): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (truthy.includes(value)) return true;
+  if (falsy.includes(value)) return false;
+  return undefined;
+}

@@ -1,0 +1,230 @@
+import request from 'supertest';
+import { PRESETS, PRESET_HEADER_NAMES, PRESET_NAMES, type PresetName } from '../../src/proxy/presets/index.js';
+import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
+import { readHeader } from '../forwarded/helpers.js';
+import { startApp, type TestApp } from './helpers.js';
+import { base64Leaf, opensslDerThumbprint, traefikIngressNginxCert, traefikPassTlsClientCert } from './presets/samples.js';
+
+type Status = 'SUCCESS' | 'FAILED' | 'NONE' | 'UNKNOWN';
+
+interface PresetCase {
+  preset: PresetName;
+  /** What the proxy sends for client-rsa-chain.pem (leaf client-rsa.pem, intermediate-ca.pem), and where that sample comes from. */
+  sample: Record<string, string>;
+  source: string;
+  /** Whether the sample carries the intermediate, which must come out as the chain. */
+  chain: boolean;
+  /** Verification header values (beside the sample) and the status each must map to; none for presets without a flag. */
+  verification: [Record<string, string>, Status][];
+}
+
+const leaf = opensslDerThumbprint('client-rsa.pem');
+const intermediate = opensslDerThumbprint('intermediate-ca.pem');
+
+/**
+ * Values not known to mean success: each must come out as not SUCCESS. (Spaces around a value are
+ * not among them: HTTP strips them on the wire, RFC 9110 section 5.5.)
+ */
+const NOT_SUCCESS = ['success', 'SUCCESS:', 'SUCCESS;', 'true', '1', 'ok', '', 'SUCCESS,SUCCESS', 'SUCCESS, NONE'];
+
+const CASES: PresetCase[] = [
+  {
+    preset: 'nginx',
+    source: 'captured from nginx 1.22.1 (fixtures/headers/real)',
+    sample: { 'x-ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa-chain.txt') },
+    chain: false,
+    verification: [
+      [{ 'x-ssl-client-verify': readHeader('real/nginx-verify.client-rsa-chain.txt') }, 'SUCCESS'],
+      [{ 'x-ssl-client-verify': 'FAILED:self-signed certificate' }, 'FAILED'],
+      [{ 'x-ssl-client-verify': 'FAILED:unable to verify the first certificate' }, 'FAILED'],
+      ...NOT_SUCCESS.map((value): [Record<string, string>, Status] => [{ 'x-ssl-client-verify': value }, 'UNKNOWN']),
+    ],
+  },
+  {
+    preset: 'apache',
+    source: 'captured from Apache 2.4.71 (fixtures/headers/real)',
+    sample: {
+      'x-ssl-client-cert': readHeader('real/apache-cert.client-rsa-chain.txt'),
+      'x-ssl-client-cert-chain-0': readHeader('real/apache-chain-0.client-rsa-chain.txt'),
+    },
+    chain: true,
+    verification: [
+      [{ 'x-ssl-client-verify': readHeader('real/apache-verify.client-rsa-chain.txt') }, 'SUCCESS'],
+      [{ 'x-ssl-client-verify': 'GENEROUS' }, 'FAILED'],
+      [{ 'x-ssl-client-verify': 'FAILED:unable to verify the first certificate' }, 'FAILED'],
+      ...NOT_SUCCESS.map((value): [Record<string, string>, Status] => [{ 'x-ssl-client-verify': value }, 'UNKNOWN']),
+    ],
+  },
+  {
+    preset: 'ingress-nginx',
+    source: 'nginx $ssl_client_escaped_cert as captured, under the controller template\'s header names',
+    sample: { 'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa-chain.txt') },
+    chain: false,
+    verification: [
+      [{ 'ssl-client-verify': 'SUCCESS' }, 'SUCCESS'],
+      [{ 'ssl-client-verify': 'FAILED:certificate has expired' }, 'FAILED'],
+      ...NOT_SUCCESS.map((value): [Record<string, string>, Status] => [{ 'ssl-client-verify': value }, 'UNKNOWN']),
+    ],
+  },
+  {
+    preset: 'traefik-ingress-nginx',
+    source: 'traefik pkg/middlewares/ingressnginx/authtlspasscertificatetoupstream extractCertificatePEM',
+    sample: { 'ssl-client-cert': traefikIngressNginxCert('client-rsa-chain.pem') },
+    chain: false,
+    verification: [
+      [{ 'ssl-client-verify': 'SUCCESS' }, 'SUCCESS'],
+      // Go's x509 error text after FAILED:, as the middleware writes it under RequestClientCert.
+      [{ 'ssl-client-verify': 'FAILED:x509: certificate signed by unknown authority' }, 'FAILED'],
+      ...NOT_SUCCESS.map((value): [Record<string, string>, Status] => [{ 'ssl-client-verify': value }, 'UNKNOWN']),
+    ],
+  },
+  {
+    preset: 'traefik',
+    source: 'traefik pkg/middlewares/passtlsclientcert getCertificates / sanitize',
+    sample: { 'x-forwarded-tls-client-cert': traefikPassTlsClientCert('client-rsa-chain.pem') },
+    chain: true,
+    verification: [],
+  },
+  {
+    preset: 'haproxy',
+    source: 'HAProxy %[ssl_c_der,base64] (measured on 2.6 by the proxies tests)',
+    sample: { 'x-ssl-client-cert': base64Leaf('client-rsa-chain.pem') },
+    chain: false,
+    verification: [
+      [{ 'x-ssl-client-verify': '0' }, 'SUCCESS'],
+      [{ 'x-ssl-client-verify': '18' }, 'FAILED'],
+      [{ 'x-ssl-client-verify': '21' }, 'FAILED'],
+      [{ 'x-ssl-client-verify': '10' }, 'FAILED'],
+      ...['00', '-0', '+0', '0x0', '-1', '0,0', '0;', 'SUCCESS', ...NOT_SUCCESS.filter((value) => value !== '1')]
+        .map((value): [Record<string, string>, Status] => [{ 'x-ssl-client-verify': value }, 'UNKNOWN']),
+    ],
+  },
+  {
+    preset: 'caddy',
+    source: 'Caddy {http.request.tls.client.certificate_der_base64} (base64.StdEncoding of the leaf)',
+    sample: { 'x-ssl-client-cert': base64Leaf('client-rsa-chain.pem') },
+    chain: false,
+    verification: [],
+  },
+];
+
+let apps: TestApp[] = [];
+async function app(options: ClientCertificateOptions): Promise<TestApp> {
+  const started = await startApp(options);
+  apps.push(started);
+  return started;
+}
+afterEach(async () => {
+  await Promise.all(apps.map((a) => a.close()));
+  apps = [];
+});
+const get = (a: TestApp, headers: Record<string, string>) => request(`http://127.0.0.1:${a.port}`).get('/').set(headers);
+
+describe('clientCertificate({ preset })', () => {
+  it('has a test case for every preset', () => {
+    expect(CASES.map((c) => c.preset).sort()).toEqual([...PRESET_NAMES].sort());
+  });
+
+  describe.each(CASES)('preset $preset', ({ preset, sample, chain, verification }) => {
+    it('decodes its sample to openssl\'s thumbprint, with the chain where the proxy sends one', async () => {
+      const a = await app({ preset, trustedProxies: 'loopback' });
+      const response = await get(a, sample).expect(200);
+      expect(response.body.thumbprint).toBe(leaf);
+      expect(a.seen[0]!.certificate!.chain.map((link) => link.thumbprint)).toEqual(chain ? [intermediate] : []);
+    });
+
+    if (verification.length > 0) {
+      it.each(verification)('maps %j to %s (fail closed)', async (values, status) => {
+        const a = await app({ preset, trustedProxies: 'loopback' });
+        const response = await get(a, { ...sample, ...values }).expect(200);
+        expect(response.body.verification.status).toBe(status);
+      });
+
+      it('accepts with requireVerified only what maps to SUCCESS', async () => {
+        const a = await app({ preset, trustedProxies: 'loopback', requireVerified: true, required: true });
+        for (const [values, status] of verification) {
+          const response = await get(a, { ...sample, ...values });
+          expect([response.status, response.body.thumbprint ?? null]).toEqual(status === 'SUCCESS' ? [200, leaf] : [401, null]);
+        }
+      });
+    } else {
+      it('reports UNKNOWN and refuses requireVerified at construction, saying where to verify', async () => {
+        const a = await app({ preset, trustedProxies: 'loopback' });
+        expect((await get(a, sample).expect(200)).body.verification).toEqual({ status: 'UNKNOWN' });
+        expect(() => clientCertificate({ preset, trustedProxies: 'loopback', requireVerified: true })).toThrow(/requireVerified cannot be checked with preset .*(verify in|never verified)/);
+      });
+    }
+
+    it('believes none of its headers from an untrusted peer', async () => {
+      const a = await app({ preset, trustedProxies: '127.0.0.2' });
+      expect((await get(a, sample)).status).toBe(400);
+    });
+  });
+
+  describe('HAProxy\'s ssl_c_verify without a certificate', () => {
+    it('reads 0 (HAProxy\'s "no error") as NONE, not as a verified certificate', async () => {
+      const a = await app({ preset: 'haproxy', trustedProxies: 'loopback' });
+      const response = await get(a, { 'x-ssl-client-verify': '0' }).expect(200);
+      expect(response.body).toEqual({ thumbprint: null, verification: { status: 'NONE' } });
+    });
+  });
+
+  describe('options beside a preset', () => {
+    it('override its header and format and keep its verify values\' meaning', async () => {
+      const a = await app({ preset: 'haproxy', header: 'x-client-der', verifyHeader: 'x-client-verify-code', trustedProxies: 'loopback' });
+      const response = await get(a, { 'x-client-der': base64Leaf('client-rsa.pem'), 'x-client-verify-code': '0' }).expect(200);
+      expect(response.body).toEqual({ thumbprint: leaf, verification: { status: 'SUCCESS' } });
+      // The preset's own names are no longer read, so a copy of them is not believed either.
+      expect((await get(a, { 'x-ssl-client-cert': base64Leaf('client-rsa.pem') }).expect(200)).body.thumbprint).toBeNull();
+    });
+
+    it('override its format', async () => {
+      const a = await app({ preset: 'nginx', format: 'base64-der', trustedProxies: 'loopback' });
+      expect((await get(a, { 'x-ssl-client-cert': base64Leaf('client-rsa.pem') }).expect(200)).body.thumbprint).toBe(leaf);
+    });
+
+    it('give a preset without a flag a verify header with nginx\'s values', async () => {
+      const a = await app({ preset: 'caddy', verifyHeader: 'x-verified', requireVerified: true, trustedProxies: 'loopback' });
+      const response = await get(a, { 'x-ssl-client-cert': base64Leaf('client-rsa.pem'), 'x-verified': 'SUCCESS' }).expect(200);
+      expect(response.body.thumbprint).toBe(leaf);
+    });
+  });
+
+  describe('misuse', () => {
+    it.each([
+      ['ngnix', /unknown preset "ngnix". Did you mean 'nginx'\?/],
+      ['traefik-ingress-ngnix', /Did you mean 'traefik-ingress-nginx'\?/],
+      ['HAProxy', /Did you mean 'haproxy'\?/],
+      ['websphere', /unknown preset "websphere"; known presets: nginx, apache/],
+      [42, /unknown preset 42/],
+      ['toString', /unknown preset "toString"/],
+    ])('an unknown preset %j is a TypeError with a hint', (preset, message) => {
+      expect(() => clientCertificate({ preset: preset as PresetName, trustedProxies: 'loopback' })).toThrow(TypeError);
+      expect(() => clientCertificate({ preset: preset as PresetName, trustedProxies: 'loopback' })).toThrow(message);
+    });
+
+    it('a preset with source tls is a TypeError', () => {
+      expect(() => clientCertificate({ preset: 'nginx', source: 'tls' })).toThrow(/"preset" only applies to source 'header'/);
+    });
+
+    it('a preset trusts nobody by itself', async () => {
+      const a = await app({ preset: 'nginx' });
+      expect((await get(a, CASES[0]!.sample)).status).toBe(400);
+    });
+  });
+});
+
+describe('PRESET_HEADER_NAMES', () => {
+  it('lists every header each preset reads, lower-case, once', () => {
+    expect(new Set(PRESET_HEADER_NAMES).size).toBe(PRESET_HEADER_NAMES.length);
+    for (const name of PRESET_HEADER_NAMES) expect(name).toBe(name.toLowerCase());
+    for (const c of CASES) {
+      for (const header of [...Object.keys(c.sample), ...c.verification.flatMap(([values]) => Object.keys(values))]) {
+        expect(PRESET_HEADER_NAMES).toContain(header);
+      }
+    }
+    expect(PRESET_HEADER_NAMES).toEqual(expect.arrayContaining(['x-ssl-client-cert-chain-3', 'ssl-client-subject-dn', 'x-forwarded-tls-client-cert-info']));
+    expect(Object.isFrozen(PRESET_HEADER_NAMES)).toBe(true);
+    expect(Object.isFrozen(PRESETS)).toBe(true);
+  });
+});
