@@ -3,7 +3,7 @@
  * rendered template must contain. `nginx -t` / `apache2 -t` run on each rendered file.
  */
 import { describe, expect, it } from '@jest/globals';
-import { FORWARDING_HEADERS, renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, type TemplateValues } from '../../src/templates/index.js';
+import { CHAIN_HEADER_COUNT, FORWARDING_HEADERS, renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, type TemplateValues } from '../../src/templates/index.js';
 import { serverAvailable, testApacheConfig, testNginxConfig } from '../helpers/servers.js';
 import { pkiPath } from '../helpers/fixtures.js';
 
@@ -216,6 +216,30 @@ describe('renderTemplate(server, values, options)', () => {
         }
       }
     });
+
+    // The names chosen at render time, the verify header and the chain headers included: an app
+    // configured with them would believe a client's own copy on a host that leaves one through.
+    const configuredNames = [values.certificateHeader, values.verifyHeader,
+      ...(values.chainHeaderPrefix ? Array.from({ length: CHAIN_HEADER_COUNT }, (_, index) => `${values.chainHeaderPrefix}${index}`) : [])]
+      .filter((name): name is string => name !== undefined);
+    it('clears or sets every header name chosen at render time in every host', () => {
+      for (const block of blocks) {
+        for (const name of configuredNames) {
+          if (server === 'nginx') expect(block).toContain(`proxy_set_header ${name} `);
+          else expect(block).toMatch(new RegExp(`RequestHeader (unset ${name}\\n|set ${name} )`));
+        }
+      }
+    });
+
+    if (expectedHosts.length === 2) {
+      it('the plain host clears every forwarding header and sets none', () => {
+        const plain = blocks[0]!;
+        for (const name of [...FORWARDING_HEADERS, ...configuredNames]) {
+          expect(plain).toContain(server === 'nginx' ? `proxy_set_header ${name} "";` : `RequestHeader unset ${name}\n`);
+        }
+        expect(plain).not.toMatch(server === 'nginx' ? /proxy_set_header \S+ \$ssl_/ : /RequestHeader set \S+ "%\{SSL_/);
+      });
+    }
 
     it('asks for a certificate only on the mTLS host, with the CA bundle and a verify depth', () => {
       const mtls = blocks[blocks.length - 1]!;
