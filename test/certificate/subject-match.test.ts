@@ -40,6 +40,23 @@ describe('subjectAltNameMatches(kind, expected, names)', () => {
     expect(subjectAltNameMatches('san_ip', expected, clientRsa.subjectAltNames)).toBe(result);
   });
 
+  // RFC 8705 section 2.1.2 compares the registered name with the SAN entry; a wildcard in the
+  // certificate is a literal name there, not a pattern (unlike RFC 6125 server identity).
+  it.each([
+    ['*.example.com', 'alice.example.com'],
+    ['*.example.com', 'example.com'],
+    ['*.example.com', 'a.b.example.com'],
+    ['alice.*.com', 'alice.example.com'],
+    ['*', 'alice.example.com'],
+    ['ALICE.example.com.', 'alice.example.com'],
+  ])('a certificate with the dNSName %s does not match the registered %s', (inCertificate, registered) => {
+    expect(subjectAltNameMatches('san_dns', registered, { dns: [inCertificate], uri: [], ip: [], email: [] })).toBe(false);
+  });
+
+  it('a wildcard dNSName matches only the same literal registration', () => {
+    expect(subjectAltNameMatches('san_dns', '*.example.com', { dns: ['*.example.com'], uri: [], ip: [], email: [] })).toBe(true);
+  });
+
   it('does not cross kinds: a DNS name is no URI and an email is no DNS name', () => {
     expect(subjectAltNameMatches('san_uri', 'client-ec.example.com', clientEc.subjectAltNames)).toBe(false);
     expect(subjectAltNameMatches('san_dns', 'client-ec@example.com', clientEc.subjectAltNames)).toBe(false);

@@ -32,15 +32,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Express app on a fresh port: clientCertificate(options) in front of a route that records what it saw. */
-export async function startApp(options: ClientCertificateOptions, host = '127.0.0.1'): Promise<TestApp> {
+/**
+ * Express app on a fresh port: clientCertificate(options) in front of a route that records what it
+ * saw. `settings` are Express app settings (`{ 'trust proxy': true }`), applied before the middleware.
+ */
+export async function startApp(options: ClientCertificateOptions, host = '127.0.0.1', settings: Readonly<Record<string, unknown>> = {}): Promise<TestApp> {
   const logger = recordingLogger();
   const seen: Seen[] = [];
   const app = express();
+  for (const [name, value] of Object.entries(settings)) app.set(name, value);
   app.use(clientCertificate({ logger, ...options }));
   app.all('/', (req, res) => {
     seen.push({ certificate: req.clientCertificate, verification: req.clientCertificateVerification, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders] });
-    res.json({ thumbprint: req.clientCertificate?.thumbprint ?? null, verification: req.clientCertificateVerification ?? null });
+    res.json({ thumbprint: req.clientCertificate?.thumbprint ?? null, verification: req.clientCertificateVerification ?? null, ip: req.ip ?? null });
   });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, host, () => resolve(s)); });
   return {

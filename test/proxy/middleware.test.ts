@@ -144,9 +144,22 @@ describe('clientCertificate(options)', () => {
       expect(a.logger.lines).toEqual([]);
     });
 
+    // Express computes req.ip from X-Forwarded-For under "trust proxy"; the middleware reads the TCP peer.
     it('never believes X-Forwarded-For, even with Express "trust proxy" on', async () => {
-      const a = await app({ trustedProxies: '10.0.0.1' });
-      await request(url(a)).get('/').set('X-Forwarded-For', '10.0.0.1').set('Forwarded', 'for=10.0.0.1').set(CERT, clientEc).expect(400);
+      const a = await app({ trustedProxies: '10.0.0.1' }, '127.0.0.1', { 'trust proxy': true });
+      const response = await request(url(a)).get('/').set('X-Forwarded-For', '10.0.0.1').set('Forwarded', 'for=10.0.0.1').set(CERT, clientEc);
+      expect(response.status).toBe(400);
+      expect(a.seen).toHaveLength(0);
+      expect(a.logger.lines[0]!.fields.peer).toBe('127.0.0.1');
+      // The control: Express itself did believe the header.
+      const control = await app({ trustedProxies: '10.0.0.1' }, '127.0.0.1', { 'trust proxy': true });
+      expect((await request(url(control)).get('/').set('X-Forwarded-For', '10.0.0.1').expect(200)).body.ip).toBe('10.0.0.1');
+    });
+
+    it('trusts a trusted TCP peer whatever X-Forwarded-For says, with "trust proxy" on', async () => {
+      const a = await app({ trustedProxies: '127.0.0.1' }, '127.0.0.1', { 'trust proxy': true });
+      const response = await request(url(a)).get('/').set('X-Forwarded-For', '203.0.113.7').set(CERT, clientEc).expect(200);
+      expect(response.body).toMatchObject({ thumbprint: clientEcThumbprint, ip: '203.0.113.7' });
     });
   });
 

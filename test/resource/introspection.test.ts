@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent } from 'undici';
 import { requireCertificateBoundToken } from '../../src/resource/index.js';
-import { pkiPath, readPki } from '../helpers/fixtures.js';
+import { readPki } from '../helpers/fixtures.js';
 import { AUDIENCE, bearer, certificate, close, listen, protectedApp, recordingLogger, send, withCertificate } from './helpers.js';
 
 const clientEc = certificate('client-ec');
@@ -43,7 +43,6 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
   httpsUrl = `https://localhost:${(https.address() as AddressInfo).port}/introspect`;
   servers.push(http, https as unknown as Server);
-  expect(pkiPath('server.pem')).toBeTruthy();
 });
 afterAll(async () => {
   for (const s of servers) await close(s);
@@ -87,6 +86,9 @@ describe('requireCertificateBoundToken({ introspection })', () => {
     ['no audience', active({ aud: undefined }), 'ERR_TOKEN_AUDIENCE', 2],
     ['another issuer', active({ iss: 'https://evil.example.com' }), 'ERR_TOKEN_ISSUER', 2],
     ['an expired answer', active({ exp: epoch() - 60 }), 'ERR_TOKEN_EXPIRED', 2],
+    // RFC 7662 section 2.2: nbf is "not to be used before"; beyond the 5 s clock tolerance.
+    ['an answer not yet valid (nbf)', active({ nbf: epoch() + 60 }), 'ERR_TOKEN_NOT_YET_VALID', 2],
+    ['an nbf that is not a number', active({ nbf: 'soon' }), 'ERR_TOKEN_NOT_YET_VALID', 2],
   ])('refuses %s with 401 invalid_token twice (%s, introspection calls: %s)', async (_name, answer, code, expectedCalls) => {
     answers.set('opaque-bad', answer);
     const { url, logger } = await app(basicAuth());
@@ -96,6 +98,12 @@ describe('requireCertificateBoundToken({ introspection })', () => {
     }
     expect(logger.lines.map((line) => line.object.reason)).toEqual([code, code]);
     expect(calls).toBe(expectedCalls);
+  });
+
+  it('accepts an answer whose nbf is within the clock tolerance', async () => {
+    answers.set('opaque-nbf', active({ nbf: epoch() + 2 }));
+    const { url } = await app(basicAuth());
+    expect((await send(url, { headers: bearer('opaque-nbf') })).status).toBe(200);
   });
 
   it('asks again once the cached answer reaches exp', async () => {

@@ -7,6 +7,12 @@ import { AUDIENCE, ISSUER, bearer, certificate, close, issueToken, listen, prote
 const clientEc = certificate('client-ec');
 const clientRsa = certificate('client-rsa');
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** The thumbprint with one character replaced, still a canonical base64url SHA-256 (the last character carries 4 bits). */
+const alteredAt = (thumbprint: string, index: number): string => {
+  const pool = index === 42 ? 'AEIMQUYcgkosw048' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const replacement = [...pool].find((character) => character !== thumbprint[index])!;
+  return thumbprint.slice(0, index) + replacement + thumbprint.slice(index + 1);
+};
 
 let key: SigningKey;
 let impostor: SigningKey;
@@ -78,6 +84,9 @@ describe('requireCertificateBoundToken(options)', () => {
       ['cnf without x5t#S256 (a DPoP jkt)', () => issueToken(key, { cnf: { jkt: clientEc.thumbprint } }), 'ERR_BINDING_ABSENT'],
       ['cnf bound to another certificate', () => issueToken(key, { cnf: { 'x5t#S256': clientRsa.thumbprint } }), 'ERR_CERTIFICATE_MISMATCH'],
       ['cnf with the hex thumbprint', () => issueToken(key, { cnf: { 'x5t#S256': Buffer.from(clientEc.thumbprint, 'base64url').toString('hex') } }), 'ERR_BINDING_MALFORMED'],
+      ['cnf differing from the certificate in the last character only', () => issueToken(key, { cnf: { 'x5t#S256': alteredAt(clientEc.thumbprint, 42) } }), 'ERR_CERTIFICATE_MISMATCH'],
+      ['cnf differing from the certificate in the middle character only', () => issueToken(key, { cnf: { 'x5t#S256': alteredAt(clientEc.thumbprint, 21) } }), 'ERR_CERTIFICATE_MISMATCH'],
+      ['cnf differing from the certificate in the first character only', () => issueToken(key, { cnf: { 'x5t#S256': alteredAt(clientEc.thumbprint, 0) } }), 'ERR_CERTIFICATE_MISMATCH'],
       ['cnf with the upper-cased thumbprint', () => issueToken(key, { cnf: { 'x5t#S256': clientEc.thumbprint.toUpperCase() } }), 'ERR_CERTIFICATE_MISMATCH'],
       ['cnf with the padded thumbprint', () => issueToken(key, { cnf: { 'x5t#S256': `${clientEc.thumbprint}=` } }), 'ERR_BINDING_MALFORMED'],
       ['cnf with the standard-base64 thumbprint', () => issueToken(key, { cnf: { 'x5t#S256': Buffer.from(clientEc.thumbprint, 'base64url').toString('base64') } }), 'ERR_BINDING_MALFORMED'],
