@@ -96,7 +96,7 @@ function separateChain(decoder: FormatDecoder, values: readonly string[], maxLen
  * `ERR_CERT_HEADER_EMPTY` ('') and `ERR_CERT_HEADER_ABSENT` (Apache's `(null)`) mean the proxy
  * says there is no certificate; every other code is a malformed or hostile value.
  * @returns a validated `ClientCertificate` with `source: 'header'` and `chain` filled
- * @throws {CertificateHeaderError} see docs/readme/forwarded.md for the codes
+ * @throws {CertificateHeaderError} see docs/formats.md for the codes
  * @throws {TypeError} for an unknown format or option (caller misuse)
  * @see RFC 8705 section 3; RFC 9440 section 2
  */

@@ -52,7 +52,7 @@ export interface IssuerContext {
   readonly clock: () => Date;
 }
 
-/** The defaults of the optional settings; docs/readme/issuer.md is checked against them in the tests. */
+/** The defaults of the optional settings; docs/authorization-server.md is checked against them in the tests. */
 export const AUTHORIZATION_SERVER_DEFAULTS = { maxChainLength: 5, accessTokenTtl: 600, maxBodyBytes: 8192 } as const;
 
 export const OPTION_NAMES = ['issuer', 'keys', 'clients', 'trustAnchors', 'intermediates', 'maxChainLength', 'mtlsBaseUrl', 'accessTokenTtl',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEYS } from '../../src/config/index.js';
 
-const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'readme', 'product.md'), 'utf8');
+const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
 
 describe('the configuration table of the README', () => {
   it.each(CONFIG_KEYS.map((key) => [key.key, key]))('documents %s with its variable and default', (_name, key) => {

@@ -72,8 +72,8 @@ describe('new ClientRegistry(entries) names the client and the field in every er
   });
 });
 
-describe('docs/readme/issuer.md', () => {
-  const docs = readFileSync(new URL('../../docs/readme/issuer.md', import.meta.url), 'utf8');
+describe('docs/authorization-server.md', () => {
+  const docs = readFileSync(new URL('../../docs/authorization-server.md', import.meta.url), 'utf8');
   it.each(OPTION_NAMES)('documents option %s in the options table', (name) => {
     expect(docs).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
   });

@@ -52,7 +52,7 @@ describe('clientCertificate(options) validation, at construction', () => {
   });
 
   it('the README table states every default of CLIENT_CERTIFICATE_DEFAULTS', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'readme', 'proxy.md'), 'utf8');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'middleware.md'), 'utf8');
     for (const [key, value] of Object.entries(CLIENT_CERTIFICATE_DEFAULTS)) {
       const shown = value === undefined ? 'none' : Array.isArray(value) ? 'nobody' : typeof value === 'string' ? `'${value}'` : String(value);
       expect(readme).toMatch(new RegExp(`\\| \`${key}\` \\|[^\\n]*\\| ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|`));

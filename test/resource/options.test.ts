@@ -49,11 +49,11 @@ describe('requireCertificateBoundToken options', () => {
   });
 });
 
-describe('docs/readme/resource.md', () => {
+describe('docs/protecting-an-api.md', () => {
   it('documents every option with the default the code applies', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const text = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'readme', 'resource.md'), 'utf8');
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protecting-an-api.md'), 'utf8');
     const defaultOf = (option: string) => new RegExp(`^\\| \`${option}\` \\| ([^|]+) \\|`, 'm').exec(text)?.[1]?.trim();
     const literal = (value: unknown) => `\`${typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? `[${value.map((v) => `'${v}'`).join(', ')}]` : String(value)}\``;
     expect(defaultOf('algorithms')).toBe(literal(DEFAULT_ALGORITHMS));
