@@ -163,19 +163,34 @@ export function parseDistinguishedName(dn: string): RelativeDistinguishedNames {
   return rdns.reverse();
 }
 
+/** The white space that RFC 4518 section 2.2 maps to SPACE, ASCII only (OpenSSL's isspace set). */
+const ASCII_SPACE_RUNS = /[ \t\n\v\f\r]+/g;
+const ASCII_UPPER = /[A-Z]+/g;
+
 /**
- * RFC 4518-style preparation: Unicode NFKC, insignificant spaces removed (leading, trailing,
- * runs collapsed to one), case folded for caseIgnoreMatch attribute types.
+ * RFC 4518 preparation restricted to ASCII (the PrintableString and IA5String repertoires):
+ * insignificant spaces removed (leading, trailing, runs collapsed to one, section 2.6.1) and,
+ * for caseIgnoreMatch types, A-Z folded to a-z. Deliberately no NFKC and no Unicode case
+ * folding: `ⓐⓛⓘⓒⓔ`, full-width `ＡＬＩＣＥ` or the Kelvin sign stay distinct from `alice` / `k`,
+ * as OpenSSL's X509_NAME_cmp keeps them distinct when it links issuers.
  */
 function prepareValue(type: string, value: string, hex: boolean): string {
   if (hex) return value.toLowerCase();
-  const spaced = value.normalize('NFKC').replace(/[\s\u00a0]+/g, ' ').trim();
-  return CASE_IGNORE.has(type) ? spaced.toLowerCase() : spaced;
+  const spaced = value.replace(ASCII_SPACE_RUNS, ' ').replace(/^ | $/g, '');
+  return CASE_IGNORE.has(type) ? spaced.replace(ASCII_UPPER, (letters) => letters.toLowerCase()) : spaced;
 }
 
 function prepareRdn(rdn: readonly NameAttribute[]): string[] {
   // X.501: an RDN is a SET, so the order of its attributes carries no meaning.
   return rdn.map((attribute) => `${attribute.type}=${JSON.stringify([attribute.hex === true, prepareValue(attribute.type, attribute.value, attribute.hex === true)])}`).sort();
+}
+
+/** Whether two RDNs hold the same attributes under the matching rules of `distinguishedNamesEqual`. */
+export function relativeDistinguishedNamesEqual(a: readonly NameAttribute[], b: readonly NameAttribute[]): boolean {
+  if (a.length !== b.length) return false;
+  const left = prepareRdn(a);
+  const right = prepareRdn(b);
+  return left.every((item, position) => item === right[position]);
 }
 
 /**
@@ -184,10 +199,10 @@ function prepareRdn(rdn: readonly NameAttribute[]): string[] {
  * asks for a DN comparison, not a string comparison).
  */
 export function distinguishedNamesEqual(a: RelativeDistinguishedNames, b: RelativeDistinguishedNames): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((rdn, index) => {
-    const left = prepareRdn(rdn);
-    const right = prepareRdn(b[index]!);
-    return left.length === right.length && left.every((item, position) => item === right[position]);
-  });
+  return a.length === b.length && a.every((rdn, index) => relativeDistinguishedNamesEqual(rdn, b[index]!));
+}
+
+/** A string that is equal for two names exactly when `distinguishedNamesEqual` holds (an index key). */
+export function distinguishedNameKey(rdns: RelativeDistinguishedNames): string {
+  return JSON.stringify(rdns.map(prepareRdn));
 }

@@ -88,7 +88,8 @@ function decodeString(bytes: Uint8Array, tlv: Tlv): string {
   }
 }
 
-function decodeName(bytes: Uint8Array, tlv: Tlv): RelativeDistinguishedNames {
+/** The RDNs of a DER `Name` (RFC 5280 section 4.1.2.4), in encoding order. */
+export function decodeName(bytes: Uint8Array, tlv: Tlv): RelativeDistinguishedNames {
   if (tlv.tag !== 0x30) throw invalid('a Name is a SEQUENCE');
   return children(bytes, tlv).map((set) => {
     if (set.tag !== 0x31) throw invalid('an RDN is a SET');

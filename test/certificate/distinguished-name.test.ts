@@ -95,6 +95,21 @@ describe('distinguishedNamesEqual(a, b)', () => {
     expect(distinguishedNamesEqual(parseDistinguishedName('CN=a+UID=b,O=c'), parseDistinguishedName('CN=a,UID=b,O=c'))).toBe(false);
   });
 
+  it.each([
+    ['the Kelvin sign (Unicode lower-casing folds it to k)', 'CN=\u212Aey', 'CN=key'],
+    ['full-width letters (NFKC folds them)', 'CN=\uff21lice', 'CN=Alice'],
+    ['circled letters (NFKC folds them)', 'CN=\u24d0lice', 'CN=alice'],
+    ['an ideographic space for a space', 'CN=a\u3000b', 'CN=a b'],
+    ['a no-break space for a space', 'CN=a\u00a0b', 'CN=a b'],
+    ['a dotted capital I (Unicode lower-casing makes two code points)', 'CN=\u0130', 'CN=i\u0307'],
+  ])('folds only ASCII: %s stays distinct', (_name, a, b) => {
+    expect(distinguishedNamesEqual(parseDistinguishedName(a), parseDistinguishedName(b))).toBe(false);
+  });
+
+  it('folds ASCII case and ASCII white space in values (RFC 4518 section 2.6.1)', () => {
+    expect(distinguishedNamesEqual(parseDistinguishedName('CN=Alice\\09 Smith '), parseDistinguishedName('CN= alice smith'))).toBe(true);
+  });
+
   it('compares attributes of unknown types exactly (case matters)', () => {
     expect(distinguishedNamesEqual(parseDistinguishedName('1.2.3.4=Abc'), parseDistinguishedName('1.2.3.4=abc'))).toBe(false);
     expect(distinguishedNamesEqual(parseDistinguishedName('1.2.3.4=Abc'), parseDistinguishedName('1.2.3.4= Abc '))).toBe(true);
