@@ -1,5 +1,6 @@
 import { CertificateHeaderError } from '../certificate/errors.js';
 import { decodeBase64Strict } from '../certificate/pem.js';
+import { decodingChain } from './chain-error.js';
 import type { FormatDecoder } from './types.js';
 
 function derList(value: string): Buffer[] {
@@ -7,7 +8,7 @@ function derList(value: string): Buffer[] {
     throw new CertificateHeaderError('ERR_CERT_HEADER_FORMAT', 'PEM armour is not base64 DER; pin the format that sends PEM (nginx, apache, aws-alb)');
   }
   // RFC 4648 section 4 alphabet only: no whitespace, no base64url, no armour, no empty element.
-  return value.split(',').map((part) => decodeBase64Strict(part));
+  return value.split(',').map((part, index) => (index === 0 ? decodeBase64Strict(part) : decodingChain(() => decodeBase64Strict(part))));
 }
 
 /**

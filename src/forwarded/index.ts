@@ -5,6 +5,7 @@ import { apache } from './apache.js';
 import { detectForwardedFormat, type DetectedFormat } from './auto.js';
 import { awsAlb } from './aws-alb.js';
 import { base64Der } from './base64-der.js';
+import { asChainError } from './chain-error.js';
 import { nginx } from './nginx.js';
 import { assertKnownKeys, didYouMean } from './options.js';
 import { rfc9440 } from './rfc9440.js';
@@ -47,13 +48,6 @@ const OPTION_KEYS = ['maxLength', 'chain'] as const;
 
 function tooLarge(what: string, length: number, maxLength: number): CertificateHeaderError {
   return new CertificateHeaderError('ERR_CERT_HEADER_TOO_LARGE', `${what} is ${length} bytes, over the cap of ${maxLength}`);
-}
-
-function asChainError(error: unknown): unknown {
-  if (error instanceof CertificateHeaderError && error.code !== 'ERR_CERT_HEADER_TOO_LARGE' && error.code !== 'ERR_CERT_CHAIN_INVALID') {
-    return new CertificateHeaderError('ERR_CERT_CHAIN_INVALID', `chain: ${error.message}`);
-  }
-  return error;
 }
 
 function decoderFor(format: ForwardedFormat, value: string): FormatDecoder {

@@ -1,5 +1,6 @@
 import { CertificateHeaderError } from '../certificate/errors.js';
 import { pemToDerList } from '../certificate/pem.js';
+import { decodingChain } from './chain-error.js';
 import { literalSet, percentDecodeStrict } from './percent-decode.js';
 import { singlePem } from './pem-blocks.js';
 import type { FormatDecoder } from './types.js';
@@ -35,7 +36,7 @@ export const xfcc: FormatDecoder = {
     const { leaf } = singlePem(percentDecodeStrict(cert, XFCC_LITERALS));
     const chainText = only(last, 'chain');
     if (chainText === undefined) return { leaf, chain: [] };
-    const [first, ...chain] = pemToDerList(percentDecodeStrict(chainText, XFCC_LITERALS));
+    const [first, ...chain] = decodingChain(() => pemToDerList(percentDecodeStrict(chainText, XFCC_LITERALS)));
     if (!first!.equals(leaf)) throw new CertificateHeaderError('ERR_CERT_CHAIN_INVALID', 'the Chain of the last element does not start with its Cert');
     return { leaf, chain };
   },
