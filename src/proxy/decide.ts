@@ -54,7 +54,8 @@ function fromTrustedProxy(options: CompiledOptions, verdict: PeerVerdict, copies
   }
   const value = singleValue(copies.certificate, options.header);
   const verifyValues = options.verifyHeaders.map((name, index) => singleValue(copies.verify[index]!, name));
-  const chain = options.chainHeader === undefined ? [] : chainValues(copies, options.chainHeader);
+  // Only `Client-Cert-Chain` is a list; `Client-Cert` itself stays single (RFC 9440 section 2.2).
+  const chain = options.chainHeader === undefined ? [] : chainValues(copies, options.chainHeader, !options.chainIsNumbered && options.format === 'rfc9440');
   let certificate: ClientCertificate | undefined;
   if (value !== undefined && value !== '') {
     for (const part of [value, ...chain]) {

@@ -100,9 +100,13 @@ export function singleValue(values: readonly string[], name: string): string | u
 /**
  * The chain values to decode, in order. Numbered headers stop at the first missing index;
  * Apache's `(null)` stays in: the decoder reads it as "no certificate here" and refuses a hole.
- * @throws {CertificateHeaderError} `ERR_CERT_HEADER_DUPLICATE` for a repeated chain header
+ * With `isList` (RFC 9440 `Client-Cert-Chain`), every field line is kept, in order.
+ * @throws {CertificateHeaderError} `ERR_CERT_HEADER_DUPLICATE` for a repeated chain header that is not a list
  */
-export function chainValues(copies: ForwardedHeaderCopies, name: string): string[] {
+export function chainValues(copies: ForwardedHeaderCopies, name: string, isList = false): string[] {
+  // RFC 9440 section 2.3 / RFC 9110 section 5.3: a list field may arrive on several field lines,
+  // which together are one list; the decoder reads each line as part of it.
+  if (isList) return [...(copies.chain[0] ?? [])];
   const out: string[] = [];
   for (let index = 0; index < copies.chain.length; index++) {
     const values = copies.chain[index];

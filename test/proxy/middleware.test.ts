@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
-import { opensslThumbprint, pkiPath } from '../helpers/fixtures.js';
+import { opensslThumbprint, pkiPath, readPki } from '../helpers/fixtures.js';
 import { apacheValue, nginxValue, rawRequest, startApp, type TestApp } from './helpers.js';
 
 const CERT = 'x-ssl-client-cert';
@@ -176,6 +176,40 @@ describe('clientCertificate(options)', () => {
       expect(response.status).toBe(400);
       expect(JSON.parse(response.body)).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('ERR_CERT_HEADER_DUPLICATE') });
       expect(a.seen).toHaveLength(0);
+    });
+  });
+
+  describe('RFC 9440 Client-Cert-Chain on several field lines (section 2.3: it is a list)', () => {
+    const der = (name: string) => Buffer.from(readPki(name).replace(/-----[^-]+-----|\s/g, ''), 'base64').toString('base64');
+    const options = { trustedProxies: 'loopback', format: 'rfc9440', header: 'client-cert', chainHeader: 'client-cert-chain' } as const;
+    it('combines the lines, in order, into one chain', async () => {
+      const a = await app(options);
+      const response = await rawRequest(a.port, ['GET / HTTP/1.1', 'Host: x', `Client-Cert: :${der('client-ec.pem')}:`,
+        `Client-Cert-Chain: :${der('intermediate-ca.pem')}:`, `Client-Cert-Chain: :${der('root-ca.pem')}:`]);
+      expect(response.status).toBe(200);
+      expect(a.seen[0]!.certificate!.thumbprint).toBe(clientEcThumbprint);
+      expect(a.seen[0]!.certificate!.chain.map((link) => link.thumbprint)).toEqual([opensslThumbprint(pkiPath('intermediate-ca.pem')), opensslThumbprint(pkiPath('root-ca.pem'))]);
+    });
+    it('reads one line holding the list the same way', async () => {
+      const a = await app(options);
+      const response = await rawRequest(a.port, ['GET / HTTP/1.1', 'Host: x', `Client-Cert: :${der('client-ec.pem')}:`,
+        `Client-Cert-Chain: :${der('intermediate-ca.pem')}:, :${der('root-ca.pem')}:`]);
+      expect(response.status).toBe(200);
+      expect(a.seen[0]!.certificate!.chain).toHaveLength(2);
+    });
+    it('still refuses a second Client-Cert line (ERR_CERT_HEADER_DUPLICATE)', async () => {
+      const a = await app(options);
+      const response = await rawRequest(a.port, ['GET / HTTP/1.1', 'Host: x', `Client-Cert: :${der('client-ec.pem')}:`, `Client-Cert: :${der('client-ec.pem')}:`]);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body).error_description).toContain('ERR_CERT_HEADER_DUPLICATE');
+      expect(a.seen).toHaveLength(0);
+    });
+    it('still refuses a repeated chain header of a format whose chain value is not a list (nginx)', async () => {
+      const a = await app({ trustedProxies: 'loopback', format: 'nginx', chainHeader: 'x-ssl-client-chain' });
+      const response = await rawRequest(a.port, ['GET / HTTP/1.1', 'Host: x', `${CERT}: ${clientEc}`,
+        `X-SSL-Client-Chain: ${nginxValue('intermediate-ca.pem')}`, `X-SSL-Client-Chain: ${nginxValue('root-ca.pem')}`]);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body).error_description).toContain('ERR_CERT_HEADER_DUPLICATE');
     });
   });
 
