@@ -11,6 +11,7 @@ const CODES: Record<CertificateErrorCode, true> = {
   ERR_CERT_HEADER_MULTIPLE: true,
   ERR_CERT_HEADER_ABSENT: true,
   ERR_CERT_INVALID: true,
+  ERR_CERT_NOT_DER: true,
   ERR_CERT_CHAIN_INVALID: true,
   ERR_CERT_VERIFY_MISMATCH: true,
   ERR_CERT_HEADER_NAME: true,

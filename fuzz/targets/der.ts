@@ -42,6 +42,11 @@ export const derTarget: FuzzTarget<Uint8Array> = {
     }
     expectOnly(() => timed(() => JSON.stringify(certificate)), (error) => isCertificateError(error, ['ERR_CERT_INVALID']));
     const openssl = opensslParse(bytes);
+    // Accept only DER: what validate() (the full parse every source runs) lets through is exactly
+    // what node:crypto re-encodes, byte for byte, so one certificate has one thumbprint.
+    let validated = false;
+    expectOnly(() => { timed(() => certificate!.validate()); validated = true; }, (error) => isCertificateError(error, ['ERR_CERT_INVALID', 'ERR_CERT_NOT_DER']));
+    if (validated && (!openssl || !openssl.raw.equals(bytes))) throw new PropertyViolation('non-DER accepted: validate() passed bytes that node:crypto re-encodes differently');
     if (!openssl || values.serialNumber === undefined || values.notBefore === undefined || values.notAfter === undefined) return;
     // A negative serial (first bit set) is printed by OpenSSL with a sign: compare non-negative ones only.
     if (!/^[89A-F]/.test(values.serialNumber as string) && serialDigits(values.serialNumber as string) !== serialDigits(openssl.serialNumber)) {

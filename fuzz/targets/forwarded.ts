@@ -42,6 +42,10 @@ export function checkForwarded(format: ForwardedFormat, input: ForwardedInput): 
   if (decoded === undefined) return;
   // A decoded certificate is whole: the thumbprint is its DER's, the lazy fields read, the chain is bounded.
   if (decoded.thumbprint !== thumbprint(decoded.der) || decoded.source !== 'header') throw new PropertyViolation('decoded certificate is inconsistent');
+  // Accept only DER: an accepted certificate (and chain certificate) is byte for byte node:crypto's encoding.
+  for (const certificate of [decoded, ...decoded.chain]) {
+    if (!certificate.x509.raw.equals(certificate.der)) throw new PropertyViolation('non-DER accepted: node:crypto re-encodes the certificate differently');
+  }
   if (decoded.chain.length > 8) throw new PropertyViolation(`chain of ${decoded.chain.length} certificates passed the cap`);
   timed(() => [decoded!.subject, decoded!.issuer, decoded!.subjectAltNames, decoded!.serialNumber, JSON.stringify(decoded)]);
   // validate() does not import the key: a key OpenSSL cannot load is a typed error, on first use.

@@ -21,6 +21,8 @@ export type CertificateErrorCode =
   | 'ERR_CERT_HEADER_ABSENT'
   /** The DER bytes are not one X.509 certificate. */
   | 'ERR_CERT_INVALID'
+  /** The bytes parse as a certificate but are not its DER encoding (BER leniency: a second thumbprint for one certificate). */
+  | 'ERR_CERT_NOT_DER'
   /** A certificate of the forwarded chain is not valid. */
   | 'ERR_CERT_CHAIN_INVALID'
   /** The proxy's verify header contradicts the certificate header (`NONE` with a certificate, `SUCCESS` without). */

@@ -71,15 +71,20 @@ export class ClientCertificate {
 
   /**
    * The node:crypto parse of this certificate (signature checks, `checkIssued`, `checkHost`...).
-   * @throws {CertificateHeaderError} `ERR_CERT_INVALID` when OpenSSL cannot parse the DER
+   * @throws {CertificateHeaderError} `ERR_CERT_INVALID` when OpenSSL cannot parse the DER, `ERR_CERT_NOT_DER` when the bytes are not DER
    */
   get x509(): X509Certificate {
     if (!this.#x509) {
+      let parsed: X509Certificate;
       try {
-        this.#x509 = new X509Certificate(this.der);
+        parsed = new X509Certificate(this.der);
       } catch {
         throw new CertificateHeaderError('ERR_CERT_INVALID', 'the bytes are not a parseable X.509 certificate');
       }
+      // RFC 5280 section 4.1: a certificate is DER. OpenSSL parses some BER (a BIT STRING with
+      // non-zero unused bits) and re-encodes it, which would give one certificate two thumbprints.
+      if (!parsed.raw.equals(this.der)) throw new CertificateHeaderError('ERR_CERT_NOT_DER', 'the certificate is not DER-encoded (node:crypto re-encodes it differently)');
+      this.#x509 = parsed;
     }
     return this.#x509;
   }
