@@ -1,6 +1,8 @@
 import { ConfigError } from '../config/index.js';
 import { UsageError } from './args.js';
 import { configCommand } from './config-command.js';
+import { doctorCommand } from './doctor-command.js';
+import { echoCommand } from './echo-command.js';
 import type { Command, CommandIo } from './io.js';
 import { processIo } from './io.js';
 import { inspectCommand } from './inspect-command.js';
@@ -10,7 +12,7 @@ import { renderCommand } from './render-command.js';
 import { serveCommand } from './serve-command.js';
 import { tokenCommand } from './token-command.js';
 
-export const COMMANDS: readonly Command[] = [serveCommand, pkiCommand, keysCommand, inspectCommand, tokenCommand, renderCommand, configCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, pkiCommand, keysCommand, inspectCommand, tokenCommand, renderCommand, configCommand, doctorCommand, echoCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -9,6 +9,7 @@ import { decideFromHeaders, decideFromTls, refuseCertificate, type Decision, typ
 import { collectForwardedHeaders, stripForwardedHeaders } from './headers.js';
 import { compileOptions, type ClientCertificateOptions, type CompiledOptions } from './options.js';
 import type { ClientCertificateVerification } from './request.js';
+import { recordMiddlewareView } from './seen.js';
 import { certificateFromTlsSocket, type TlsClientCertificate } from './tls.js';
 
 export type { ClientCertificateOptions } from './options.js';
@@ -65,10 +66,16 @@ function decide(options: CompiledOptions, cache: DecodeCache, req: IncomingMessa
       if (!(error instanceof CertificateHeaderError)) throw error;
       return refuseCertificate(error, { trusted: true, peer }, 'tls');
     }
+    recordMiddlewareView(req, { source: 'tls', trusted: true, header: undefined, verifyHeader: undefined, chainHeader: undefined, chainIsNumbered: false, format: undefined });
     return decideFromTls(options, peer, fromSocket.certificate, fromSocket.verification);
   }
   const copies = collectForwardedHeaders(req.rawHeaders, options);
-  return decideFromHeaders(options, options.peerTrust(req.socket), copies, cache, parseForwardedCertificate);
+  const verdict = options.peerTrust(req.socket);
+  recordMiddlewareView(req, {
+    source: 'header', trusted: verdict.trusted, header: options.header, verifyHeader: options.verifyHeader,
+    chainHeader: options.chainHeader, chainIsNumbered: options.chainIsNumbered, format: options.format,
+  });
+  return decideFromHeaders(options, verdict, copies, cache, parseForwardedCertificate);
 }
 
 function write(options: CompiledOptions, line: LogLine): void {
