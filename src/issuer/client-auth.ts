@@ -4,6 +4,8 @@ import { CertificateHeaderError } from '../certificate/errors.js';
 import type { ClientCertificate } from '../certificate/model.js';
 import { certificateSubjectMatches } from '../certificate/subject-match.js';
 import { OAuthError } from '../oauth/errors.js';
+import type { RevocationChecker } from '../revocation/checker.js';
+import { RevocationError } from '../revocation/errors.js';
 import { hashSecret, type ClientRegistry, type RegisteredClient, type TokenEndpointAuthMethod } from './clients.js';
 import type { FormParameters } from './form.js';
 
@@ -53,14 +55,16 @@ function secretMatches(client: RegisteredClient, secret: string): boolean {
 export class ClientAuthenticator {
   readonly #registry: ClientRegistry;
   readonly #chain: ChainValidator | undefined;
+  readonly #revocation: RevocationChecker | undefined;
 
-  constructor(registry: ClientRegistry, chain: ChainValidator | undefined) {
+  constructor(registry: ClientRegistry, chain: ChainValidator | undefined, revocation?: RevocationChecker) {
     this.#registry = registry;
     this.#chain = chain;
+    this.#revocation = revocation;
   }
 
   /** @throws {OAuthError} `invalid_client` (401) or `invalid_request` */
-  authenticate(input: AuthenticationInput, now: Date): AuthenticatedClient {
+  async authenticate(input: AuthenticationInput, now: Date): Promise<AuthenticatedClient> {
     const basic = parseBasic(input.authorization);
     const bodyId = input.params.get('client_id');
     const bodySecret = input.params.get('client_secret');
@@ -85,21 +89,26 @@ export class ClientAuthenticator {
       case 'self_signed_tls_client_auth':
         if (basic || bodySecret !== undefined) throw failed(`this client authenticates with its certificate (${client.method})`, 'a secret was sent');
         if (!certificate) throw failed(`a client certificate is required (${client.method})`, 'no certificate presented');
-        if (client.method === 'tls_client_auth') this.#checkPki(client, certificate, now);
+        if (client.method === 'tls_client_auth') await this.#checkPki(client, certificate, now);
         else this.#checkSelfSigned(client, certificate, now);
         break;
     }
     return { client, method: client.method, certificate };
   }
 
-  #checkPki(client: RegisteredClient, certificate: ClientCertificate, now: Date): void {
+  async #checkPki(client: RegisteredClient, certificate: ClientCertificate, now: Date): Promise<void> {
     try {
       // RFC 8705 section 2.1: the chain is validated against the trust anchors, then the subject matched.
-      this.#chain!.validate(certificate, now);
+      const { path } = this.#chain!.validate(certificate, now);
       if (!certificateSubjectMatches(certificate, client.expectedSubject!)) {
         throw failed('the client certificate does not match the registered subject', `expected ${client.expectedSubject!.kind}, certificate ${certificate.subject}`);
       }
+      // RFC 5280 section 6.3: revocation is checked on the validated path, each certificate against its issuer.
+      await this.#revocation?.check(path, now);
     } catch (error) {
+      if (error instanceof RevocationError) {
+        throw failed(error.code === 'ERR_CHAIN_REVOKED' ? 'the client certificate is revoked' : 'the revocation status of the client certificate is unknown', `${error.code}: ${error.message}`);
+      }
       if (error instanceof CertificateChainError) throw failed('the client certificate is not trusted', `${error.code}: ${error.message}`);
       if (error instanceof CertificateHeaderError) throw failed('the client certificate cannot be read', `${error.code}: ${error.message}`);
       throw error;

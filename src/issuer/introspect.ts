@@ -11,7 +11,7 @@ import { verifyAccessToken } from './verify.js';
 export function introspectionEndpoint(context: IssuerContext): RequestHandler {
   return async (req, res) => {
     try {
-      const { client, token } = authenticatedTokenOperand(context, req);
+      const { client, token } = await authenticatedTokenOperand(context, req);
       const claims = await verifyAccessToken(context, token);
       if (!claims || (await context.revocations.isRevoked(claims.jti))) {
         sendJson(res, 200, { active: false });

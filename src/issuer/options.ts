@@ -6,6 +6,8 @@ import { rejectUnknownKeys } from './did-you-mean.js';
 import { KeyStore } from './keys.js';
 import { isAbsoluteUriWithoutFragment } from './resource-indicator.js';
 import { MemoryRevocationStore, type RevocationStore } from './revocation.js';
+import { RevocationChecker } from '../revocation/checker.js';
+import type { RevocationCheckerOptions } from '../revocation/options.js';
 
 export interface AuthorizationServerOptions {
   /** The issuer identifier (RFC 8414 section 2): an https URL without query or fragment. Required. */
@@ -20,6 +22,12 @@ export interface AuthorizationServerOptions {
   intermediates?: CertificateInput;
   /** Most certificates in a client's path, anchor included. Default 5. */
   maxChainLength?: number;
+  /**
+   * Revocation checking of `tls_client_auth` certificates (CRL files, CRL distribution points,
+   * OCSP), run on the validated path: a `RevocationChecker` (shareable with `clientCertificate()`)
+   * or its options. Default none: revocation is not checked.
+   */
+  certificateRevocation?: RevocationChecker | RevocationCheckerOptions;
   /** Origin of the mTLS host, published as `mtls_endpoint_aliases` (RFC 8705 section 5). Default none. */
   mtlsBaseUrl?: string;
   /** Access token lifetime in seconds. Default 600; at most `keys.retainSeconds`. */
@@ -55,7 +63,7 @@ export interface IssuerContext {
 /** The defaults of the optional settings; docs/authorization-server.md is checked against them in the tests. */
 export const AUTHORIZATION_SERVER_DEFAULTS = { maxChainLength: 5, accessTokenTtl: 600, maxBodyBytes: 8192 } as const;
 
-export const OPTION_NAMES = ['issuer', 'keys', 'clients', 'trustAnchors', 'intermediates', 'maxChainLength', 'mtlsBaseUrl', 'accessTokenTtl',
+export const OPTION_NAMES = ['issuer', 'keys', 'clients', 'trustAnchors', 'intermediates', 'maxChainLength', 'certificateRevocation', 'mtlsBaseUrl', 'accessTokenTtl',
   'defaultResource', 'revocations', 'logger', 'maxBodyBytes', 'clock'];
 
 function httpsUrl(value: unknown, name: string, allowHttp: boolean): URL {
@@ -97,6 +105,11 @@ export function compileOptions(options: AuthorizationServerOptions): IssuerConte
   if (needsAnchors && options.trustAnchors === undefined) throw new TypeError('trustAnchors is required: some clients use tls_client_auth');
   const chain = options.trustAnchors === undefined ? undefined
     : new ChainValidator({ trustAnchors: options.trustAnchors, intermediates: options.intermediates, maxChainLength: options.maxChainLength ?? AUTHORIZATION_SERVER_DEFAULTS.maxChainLength });
+  if (options.certificateRevocation !== undefined && options.trustAnchors === undefined) {
+    throw new TypeError('certificateRevocation needs trustAnchors: revocation is checked on the validated path of tls_client_auth certificates');
+  }
+  const revocation = options.certificateRevocation === undefined || options.certificateRevocation instanceof RevocationChecker
+    ? options.certificateRevocation : new RevocationChecker({ logger: options.logger, ...options.certificateRevocation });
   const accessTokenTtl = positiveInteger(options.accessTokenTtl, 'accessTokenTtl', AUTHORIZATION_SERVER_DEFAULTS.accessTokenTtl);
   if (accessTokenTtl > options.keys.retainSeconds) {
     throw new TypeError(`accessTokenTtl (${accessTokenTtl}) exceeds keys.retainSeconds (${options.keys.retainSeconds}): rotated keys would vanish before their tokens expire`);
@@ -114,7 +127,7 @@ export function compileOptions(options: AuthorizationServerOptions): IssuerConte
     issuerPath: issuerUrl.pathname.replace(/\/+$/, ''),
     keys: options.keys,
     registry,
-    authenticator: new ClientAuthenticator(registry, chain),
+    authenticator: new ClientAuthenticator(registry, chain, revocation),
     mtlsBaseUrl,
     accessTokenTtl,
     defaultResource: options.defaultResource,

@@ -13,7 +13,7 @@ import { verifyAccessToken } from './verify.js';
 export function revocationEndpoint(context: IssuerContext): RequestHandler {
   return async (req, res) => {
     try {
-      const { client, token } = authenticatedTokenOperand(context, req);
+      const { client, token } = await authenticatedTokenOperand(context, req);
       const claims = await verifyAccessToken(context, token, { ignoreExpiry: true });
       if (claims) {
         // RFC 7009 section 2.1: the server verifies the token was issued to the client making the request.

@@ -9,9 +9,9 @@ import type { IssuerContext } from './options.js';
  * authenticated by its registered method (RFC 7662 section 2.1: the endpoint MUST require
  * authorization; RFC 7009 section 2.1: the client authenticates), and the required `token`.
  */
-export function authenticatedTokenOperand(context: IssuerContext, req: Request): { client: RegisteredClient; token: string } {
+export async function authenticatedTokenOperand(context: IssuerContext, req: Request): Promise<{ client: RegisteredClient; token: string }> {
   const params = formParameters(req);
-  const { client } = context.authenticator.authenticate(
+  const { client } = await context.authenticator.authenticate(
     { authorization: req.headers.authorization, params, certificate: req.clientCertificate }, context.clock());
   const token = params.get('token');
   if (token === undefined) throw new OAuthError('invalid_request', 'token is required');

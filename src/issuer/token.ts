@@ -48,7 +48,7 @@ export function tokenEndpoint(context: IssuerContext): RequestHandler {
       const grantType = params.get('grant_type');
       if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
       const now = context.clock();
-      const { client, certificate } = context.authenticator.authenticate(
+      const { client, certificate } = await context.authenticator.authenticate(
         { authorization: req.headers.authorization, params, certificate: req.clientCertificate }, now);
       if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'only grant_type=client_credentials is supported');
       if (!client.grantTypes.includes('client_credentials')) throw new OAuthError('unauthorized_client', 'this client may not use the client_credentials grant');
