@@ -13,7 +13,6 @@ export { certificateSubjectMatches, subjectAltNameMatches, canonicalIp, type Exp
 export type { SubjectAltNames, NameAttribute, RelativeDistinguishedNames } from './certificate/fields.js';
 export { derToPem, pemToDer } from './certificate/pem.js';
 export { OAuthError, type OAuthErrorCode } from './oauth/errors.js';
-export { RevocationChecker, RevocationError, REVOCATION_CHECKER_DEFAULTS, type RevocationCheckerOptions, type RevocationCheckResult, type RevocationErrorCode } from './revocation/index.js';
 export { createLogger, type Logger } from './log.js';
 export {
   parseForwardedCertificate,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { RevocationChecker, REVOCATION_CHECKER_DEFAULTS } from '../../src/revocation/index.js';
 
 describe('new RevocationChecker(options)', () => {
@@ -22,5 +23,18 @@ describe('new RevocationChecker(options)', () => {
   it('defaults to hard-fail, the whole chain, a nonce and bounded fetches', () => {
     expect(REVOCATION_CHECKER_DEFAULTS).toMatchObject({ mode: 'hard-fail', scope: 'chain', ocspNonce: 'send', timeoutMs: 3000, maxOcspResponseBytes: 65536 });
     expect(new RevocationChecker({ ocsp: true }).mode).toBe('hard-fail');
+  });
+});
+
+describe('docs/authorization-server.md, revocation section', () => {
+  const docs = readFileSync(new URL('../../docs/authorization-server.md', import.meta.url), 'utf8');
+  const section = docs.slice(docs.indexOf('## Revocation of client certificates'), docs.indexOf('## Several instances'));
+  const shown = (value: unknown) => (value === undefined || (Array.isArray(value) && value.length === 0) ? 'none' : typeof value === 'string' ? `\`'${value}'\`` : `\`${value}\``);
+  it.each(Object.entries(REVOCATION_CHECKER_DEFAULTS))('states option %s with its default', (name, value) => {
+    expect(section).toContain(`| \`${name}\` | ${shown(value)} |`);
+  });
+  it('names both refusal codes', () => {
+    expect(section).toContain('ERR_CHAIN_REVOKED');
+    expect(section).toContain('ERR_REVOCATION_UNKNOWN');
   });
 });
