@@ -49,11 +49,37 @@ export function clientCertificate(options?: ClientCertificateOptions): RequestHa
       return;
     }
     if (decision.strip) stripForwardedHeaders(req, collectForwardedHeaders(req.rawHeaders, compiled));
-    req.clientCertificate = decision.certificate;
-    req.clientCertificateVerification = decision.verification;
-    next();
+    const accept = () => {
+      req.clientCertificate = decision.certificate;
+      req.clientCertificateVerification = decision.verification;
+      next();
+    };
+    if (!compiled.revocation || !decision.certificate) return accept();
+    checkRevocation(compiled, req, decision.certificate).then((refusal) => (refusal ? send(res, refusal) : accept()), (error: unknown) => {
+      compiled.logger.error({ peer: req.socket.remoteAddress ?? 'unknown', error: error instanceof Error ? error.message : String(error) }, 'client certificate revocation check failed');
+      send(res, new OAuthError('server_error', 'the client certificate could not be processed'));
+    });
   };
   return handler as unknown as RequestHandler;
+}
+
+/**
+ * Validates the path and checks its revocation (RFC 5280 sections 6.1 and 6.3) for proxies that
+ * verify nothing. Resolves with the refusal to send, or undefined to accept.
+ */
+async function checkRevocation(options: CompiledOptions, req: IncomingMessage, certificate: ClientCertificate): Promise<OAuthError | undefined> {
+  const { validator, checker } = options.revocation!;
+  try {
+    const now = new Date();
+    await checker.check(validator.validate(certificate, now).path, now);
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_')) throw error;
+    options.logger.warn({ peer: req.socket.remoteAddress ?? 'unknown', code, thumbprint: certificate.thumbprint, reason: (error as Error).message?.slice(0, 600) },
+      'client certificate refused: path validation or revocation check failed');
+    return new OAuthError('invalid_client', 'the client certificate is not accepted');
+  }
 }
 
 function decide(options: CompiledOptions, cache: DecodeCache, req: IncomingMessage): Decision {

@@ -1,3 +1,4 @@
+import type { ClientCertificate } from '../certificate/model.js';
 import { FORWARDED_FORMATS, type ForwardedFormat } from '../forwarded/index.js';
 import { defaultLogger, type Logger } from '../log.js';
 import { compileTrustedProxies, type PeerTrust } from './trust.js';
@@ -37,8 +38,25 @@ export interface ClientCertificateOptions {
   maxHeaderLength?: number;
   /** Entries of the parsed-certificate cache (0 disables it). Default: `10000`. */
   cacheSize?: number;
+  /**
+   * Path validation and revocation checking in the middleware, for proxies that verify nothing
+   * (Traefik, Caddy, Envoy pass unverified certificates): a `ChainValidator` and a
+   * `RevocationChecker` from `mtls-pop/chain`. A certificate that fails either is answered 401
+   * `invalid_client`, its code (`ERR_CHAIN_*`, `ERR_CHAIN_REVOKED`, `ERR_REVOCATION_UNKNOWN`) in
+   * the log line. Default: none (the certificate is passed on as the proxy forwarded it).
+   */
+  revocation?: CertificateRevocationCheck;
   /** Where the one log line per refused request goes. Default: mtls-pop's pino logger on stdout. */
   logger?: Logger;
+}
+
+/**
+ * What `revocation` needs, structurally (the core does not load mtls-pop/chain): `validate` returns
+ * the path leaf first, `check` rejects with an error carrying a string `code`.
+ */
+export interface CertificateRevocationCheck {
+  readonly validator: { validate(certificate: ClientCertificate, now?: Date): { readonly path: readonly ClientCertificate[] } };
+  readonly checker: { check(path: readonly ClientCertificate[], now?: Date): Promise<unknown> };
 }
 
 /** The defaults, in one place: the README table is checked against this object. */
@@ -56,6 +74,7 @@ export const CLIENT_CERTIFICATE_DEFAULTS = Object.freeze({
   source: 'header' as const,
   maxHeaderLength: 16384,
   cacheSize: 10000,
+  revocation: undefined,
 });
 
 /** The options after validation: what the request path closes over. */
@@ -80,6 +99,7 @@ export interface CompiledOptions {
   readonly required: boolean;
   readonly maxHeaderLength: number;
   readonly cacheSize: number;
+  readonly revocation: CertificateRevocationCheck | undefined;
   readonly logger: Logger;
 }
 
@@ -131,6 +151,10 @@ export function compileOptions(input: ClientCertificateOptions | undefined): Com
     throw new TypeError('clientCertificate: requireVerified needs verifyHeader (the header in which the proxy reports SUCCESS / NONE / FAILED)');
   }
   const allowUnixSocket = flag(options, 'allowUnixSocket');
+  const revocation = options.revocation as CertificateRevocationCheck | undefined;
+  if (revocation !== undefined && (typeof revocation !== 'object' || revocation === null || typeof revocation.validator?.validate !== 'function' || typeof revocation.checker?.check !== 'function')) {
+    throw new TypeError("clientCertificate: revocation must be { validator: new ChainValidator(...), checker: new RevocationChecker(...) } (from 'mtls-pop/chain')");
+  }
   const logger = options.logger ?? defaultLogger();
   if (typeof logger !== 'object' || logger === null || typeof (logger as Logger).warn !== 'function' || typeof (logger as Logger).error !== 'function') {
     throw new TypeError('clientCertificate: logger must have pino-style warn(object, message) and error(object, message) methods');
@@ -151,6 +175,7 @@ export function compileOptions(input: ClientCertificateOptions | undefined): Com
     required: flag(options, 'required'),
     maxHeaderLength: integer(options, 'maxHeaderLength', 1, MAX_HEADER_LENGTH_LIMIT),
     cacheSize: integer(options, 'cacheSize', 0, 10_000_000),
+    revocation,
     logger: logger as Logger,
   };
 }
