@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { FORWARDED_FORMATS } from '../forwarded/index.js';
 import { PROXY_KINDS, type ProxyKind } from '../doctor/fixes.js';
 import type { AppHeaders } from '../doctor/forged.js';
-import { DOCTOR_PRESETS } from '../doctor/presets.js';
+import { DOCTOR_PRESET_NAMES, presetHeaders } from '../doctor/presets.js';
+import type { PresetName } from '../proxy/presets/index.js';
 import { formatReport } from '../doctor/report.js';
 import { runDoctor } from '../doctor/run.js';
 import { closest } from '../lib/closest.js';
@@ -30,7 +31,7 @@ Options:
                         development CA with the demo client, else the system's roots)
   --state-dir DIR       the development state folder (default .mtls-pop)
   --probe-secret TEXT   the probe's secret (better: the MTLS_POP_PROBE_SECRET variable)
-  --preset NAME         what the app reads: ${Object.keys(DOCTOR_PRESETS).join(', ')}
+  --preset NAME         what the app reads: ${DOCTOR_PRESET_NAMES.join(', ')}
   --header NAME         or: the certificate header the app reads
   --format FORMAT       and its format (${FORWARDED_FORMATS.join(', ')})
   --verify-header NAME  and its verification header
@@ -57,12 +58,11 @@ function readFile(io: CommandIo, file: string, flag: string): string {
 function expected(preset: string | undefined, header: string | undefined, format: string | undefined, verifyHeader: string | undefined): AppHeaders | undefined {
   let base: AppHeaders = {};
   if (preset !== undefined) {
-    const found = DOCTOR_PRESETS[preset];
-    if (!found) {
-      const hint = closest(preset, Object.keys(DOCTOR_PRESETS));
-      throw new UsageError(`--preset: unknown preset '${preset}'${hint ? `; did you mean '${hint}'?` : ''} (${Object.keys(DOCTOR_PRESETS).join(', ')})`);
+    if (!(DOCTOR_PRESET_NAMES as readonly string[]).includes(preset)) {
+      const hint = closest(preset, DOCTOR_PRESET_NAMES);
+      throw new UsageError(`--preset: unknown preset '${preset}'${hint ? `; did you mean '${hint}'?` : ''} (${DOCTOR_PRESET_NAMES.join(', ')})`);
     }
-    base = found;
+    base = presetHeaders(preset as PresetName);
   }
   if (format !== undefined) choice(format, FORWARDED_FORMATS, '--format');
   const result: AppHeaders = { ...base, ...(header ? { header } : {}), ...(format ? { format } : {}), ...(verifyHeader ? { verifyHeader } : {}) };

@@ -73,6 +73,12 @@ export type Answer =
 
 const MAX_RESPONSE = 256 * 1024;
 
+/** Node's codes for a server certificate the client does not accept (name or chain). */
+const SERVER_CERTIFICATE_ERRORS = new Set([
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_SIGNATURE_FAILURE',
+]);
+
 /**
  * One HTTP/1.1 request written by hand over a fresh connection, so every header goes out
  * exactly as spelled (case, underscores, repeats). `Connection: close`; the answer is read to
@@ -134,6 +140,12 @@ export function send(options: SendOptions): Promise<Answer> {
         return;
       }
       const message = error?.message ?? 'closed without an answer';
+      const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+      if (SERVER_CERTIFICATE_ERRORS.has(code)) {
+        // Our own check of the server's certificate failed: the server refused nothing.
+        finish({ kind: 'network-error', message: `doctor could not verify the server's certificate (${code}: ${message.slice(0, 100)}); pass its CA with --ca` });
+        return;
+      }
       // TLS 1.3: the server checks the client certificate after the client's Finished, so its alert can follow our request.
       const tlsAlert = /alert|ssl|certificate/i.test(message) || String((error as NodeJS.ErrnoException | undefined)?.code ?? '').startsWith('ERR_SSL');
       finish(handshakeDone && !tlsAlert ? { kind: 'network-error', message } : { kind: 'tls-error', message });

@@ -1,4 +1,5 @@
 import { derToPem } from '../certificate/pem.js';
+import { PRESET_HEADER_NAMES } from '../proxy/presets/index.js';
 import { FORWARDING_HEADERS } from '../templates/index.js';
 import type { ThrowawayCertificate } from './throwaway.js';
 
@@ -29,11 +30,12 @@ const NUMBERED = ['0', '1', '2', '3'];
 const NUMBERED_BEYOND = ['4', '10', '00'];
 
 /**
- * Every header name doctor forges: each name any preset or template knows
- * (FORWARDING_HEADERS), and the app's own header names (numbered chain headers included).
+ * Every header name doctor forges: each name any template clears (FORWARDING_HEADERS) or any
+ * preset reads or sets beside the certificate (PRESET_HEADER_NAMES), and the app's own header
+ * names (numbered chain headers included).
  */
 export function forgedNames(app: AppHeaders): string[] {
-  const names = [...FORWARDING_HEADERS];
+  const names = [...FORWARDING_HEADERS, ...PRESET_HEADER_NAMES];
   for (const name of [app.header, app.verifyHeader]) if (name) names.push(name);
   if (app.chainHeader) {
     if (app.chainIsNumbered) names.push(...NUMBERED.map((index) => `${app.chainHeader}${index}`));
@@ -49,6 +51,15 @@ export function forgedNames(app: AppHeaders): string[] {
 }
 
 const isVerifyName = (name: string): boolean => /verif/i.test(name);
+const canonical = (name: string): string => name.toLowerCase().replaceAll('_', '-');
+
+/** Whether the app's certificate middleware reads this name (any spelling). */
+export function readByApp(name: string, app: AppHeaders): boolean {
+  const lower = canonical(name);
+  if (app.header && lower === canonical(app.header)) return true;
+  if (app.verifyHeader && lower === canonical(app.verifyHeader)) return true;
+  return app.chainHeader !== undefined && lower.startsWith(canonical(app.chainHeader));
+}
 
 /** The forged certificate encoded as the format a header of this name carries, so an app would decode it. */
 export function forgedValue(name: string, forged: ThrowawayCertificate, app: AppHeaders): string {
@@ -82,11 +93,16 @@ export function forgedChainBeyond(forged: ThrowawayCertificate, app: AppHeaders)
   return NUMBERED_BEYOND.map((index) => [`${app.chainHeader}${index}`, forgedValue(app.chainHeader!, forged, app)] as const);
 }
 
-/** Every forgeable name in one spelling, each with a forged value (verification headers: `SUCCESS`). */
+/**
+ * Every forgeable name in one spelling. The names the app reads carry the forged certificate in
+ * the app's format (verification headers: `SUCCESS`); the others only the marker, which keeps the
+ * request under the app's 16 KiB header limit (Node answers 431 above it).
+ */
 export function forgedHeaders(spelling: Spelling, forged: ThrowawayCertificate, app: AppHeaders): HeaderLine[] {
   const { spell, twice } = SPELLINGS[spelling];
   return forgedNames(app).flatMap((name) => {
-    const line: HeaderLine = [spell(name), forgedValue(name, forged, app)];
+    const value = readByApp(name, app) || isVerifyName(name) ? forgedValue(name, forged, app) : `forged-${forged.marker}`;
+    const line: HeaderLine = [spell(name), value];
     return twice ? [line, line] : [line];
   });
 }

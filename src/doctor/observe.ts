@@ -30,6 +30,8 @@ export function observe(answer: Answer): Observation {
     if (code === 'PROBE_RATE_LIMIT') return { kind: 'no-answer', status: 429, message: 'the probe is rate-limited (maxRequestsPerMinute); run doctor again in a minute' };
     return { kind: 'app-refusal', status: answer.status, code, description, ...(server ? { server } : {}) };
   }
+  // Node itself answers 431 to headers over 16 KiB: the request may have passed the proxy.
+  if (answer.status === 431) return { kind: 'no-answer', status: 431, message: 'answered 431 (headers too large) without saying who: the proxy, or the app behind it' };
   if (answer.status >= 400 && answer.status < 500) return { kind: 'proxy-refusal', status: answer.status, ...(server ? { server } : {}) };
   return { kind: 'no-answer', status: answer.status, message: answer.status >= 500 ? `answered ${answer.status}` : `answered ${answer.status} without the probe's report (wrong --probe-secret, or no probe mounted)`, ...(server ? { server } : {}) };
 }

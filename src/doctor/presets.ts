@@ -1,13 +1,17 @@
+import { PRESETS, PRESET_NAMES, type PresetName } from '../proxy/presets/index.js';
 import type { AppHeaders } from './forged.js';
 
-/**
- * What each preset word means for doctor: the header names and format the app reads. A local
- * table until `clientCertificate({ preset })` ships its own (src/proxy/presets/).
- */
-export const DOCTOR_PRESETS: Readonly<Record<string, AppHeaders>> = Object.freeze({
-  nginx: { header: 'x-ssl-client-cert', format: 'nginx', verifyHeader: 'x-ssl-client-verify' },
-  apache: { header: 'x-ssl-client-cert', format: 'apache', verifyHeader: 'x-ssl-client-verify', chainHeader: 'x-ssl-client-cert-chain-', chainIsNumbered: true },
-  'ingress-nginx': { header: 'ssl-client-cert', format: 'nginx', verifyHeader: 'ssl-client-verify' },
-  haproxy: { header: 'x-ssl-client-cert', format: 'base64-der', verifyHeader: 'x-ssl-client-verify' },
-  caddy: { header: 'x-ssl-client-cert', format: 'base64-der' },
-});
+/** The preset words doctor accepts for --preset: those of `clientCertificate({ preset })`. */
+export const DOCTOR_PRESET_NAMES: readonly PresetName[] = PRESET_NAMES;
+
+/** What a preset word means for doctor: the header names and format the app reads. */
+export function presetHeaders(name: PresetName): AppHeaders {
+  const preset = PRESETS[name];
+  const numbered = preset.format === 'apache' || preset.format === 'apache-escaped';
+  return {
+    header: preset.header,
+    format: preset.format,
+    ...(preset.verification.headers ? { verifyHeader: preset.verification.headers[0] } : {}),
+    ...(preset.chainHeader ? { chainHeader: preset.chainHeader, chainIsNumbered: numbered } : {}),
+  };
+}
