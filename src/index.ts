@@ -34,6 +34,7 @@ export {
   BearerTokenError,
   type BearerRefusalCode,
   type CertificateBoundTokenOptions,
+  type RevocationLookup,
   type IntrospectionOptions,
   type RequestAuth,
   type LocalKeySource,

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { decodeJwt } from 'jose';
 import type { ClientCertificate } from '../certificate/model.js';
 import type { Logger } from '../log.js';
@@ -36,7 +36,8 @@ type Carrier = { clientCertificate?: ClientCertificate; [REFUSAL_SETTINGS]?: Ref
  * the Authorization header (RFC 6750 section 2.1), verifies it once (JWT or RFC 7662
  * introspection; cached until `exp`), then on every request checks `exp` and that
  * `cnf["x5t#S256"]` equals the thumbprint of `req.clientCertificate`. Sets `req.boundToken`.
- * Refusals: 401 invalid_token, 400 invalid_request, 503 when the key source is unreachable.
+ * With `revocations`, also asks the issuer's revocation store for the token's `jti` on every request.
+ * Refusals: 401 invalid_token, 400 invalid_request, 503 when the key source (or revocation store) is unreachable.
  * @throws {TypeError} at construction for invalid options (see CertificateBoundTokenOptions)
  * @see https://www.rfc-editor.org/rfc/rfc8705#section-3
  */
@@ -67,6 +68,37 @@ export function requireCertificateBoundToken(options: CertificateBoundTokenOptio
     }
   }
 
+  /**
+   * RFC 7009 section 2: a revoked token must stop working. A JWT verified locally says nothing
+   * about revocation, so with `revocations` the store is asked for its `jti` on every request.
+   */
+  function proceed(res: Response, next: NextFunction, token: string, found: VerifiedToken, thumbprint: string | undefined): void {
+    const revocations = resolved.revocations;
+    if (revocations === undefined) {
+      next();
+      return;
+    }
+    const jti = found.claims.jti;
+    if (typeof jti !== 'string' || jti === '') {
+      fail(res, refuse.token('ERR_TOKEN_CLAIMS', 'the access token has no jti', 'revocations are checked by jti'), token, found, thumbprint);
+      return;
+    }
+    let answer: Promise<boolean>;
+    try {
+      answer = Promise.resolve(revocations.isRevoked(jti));
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (revoked) => {
+        if (revoked === false) next();
+        else if (revoked === true) fail(res, refuse.token('ERR_TOKEN_REVOKED', 'the token was revoked', `jti ${jti.slice(0, 64)}`), token, found, thumbprint);
+        else fail(res, refuse.unavailable('revocation store: isRevoked() answered neither true nor false'), token, found, thumbprint);
+      },
+      (error: unknown) => fail(res, refuse.unavailable(`revocation store: ${error instanceof Error ? error.message : String(error)}`), token, found, thumbprint),
+    );
+  }
+
   return function requireCertificateBoundTokenHandler(req, res, next) {
     const certificate = (req as Carrier).clientCertificate;
     const thumbprint = typeof certificate?.thumbprint === 'string' ? certificate.thumbprint : undefined;
@@ -87,7 +119,7 @@ export function requireCertificateBoundToken(options: CertificateBoundTokenOptio
       return;
     }
     if (cached !== undefined) {
-      next();
+      proceed(res, next, token!, cached, thumbprint);
       return;
     }
     const presented = token;
@@ -100,7 +132,7 @@ export function requireCertificateBoundToken(options: CertificateBoundTokenOptio
           fail(res, error, presented, found, thumbprint);
           return;
         }
-        next();
+        proceed(res, next, presented, found, thumbprint);
       },
       (error: unknown) => fail(res, error, presented, undefined, thumbprint),
     );

@@ -19,6 +19,16 @@ export interface IntrospectionOptions {
   maxCacheSeconds?: number;
 }
 
+/**
+ * Where the resource server asks whether a token was revoked: the issuer's own store
+ * (`MemoryRevocationStore` in the same process, `RedisRevocationStore` on the Redis the issuer
+ * writes to), or anything with this method.
+ */
+export interface RevocationLookup {
+  /** Whether the token with this `jti` was revoked (RFC 7009) and has not yet expired. */
+  isRevoked(jti: string): Promise<boolean>;
+}
+
 /** Options of `requireCertificateBoundToken`. Exactly one of `jwks`, `jwksUri`, `introspection`. */
 export interface CertificateBoundTokenOptions {
   /**
@@ -52,6 +62,13 @@ export interface CertificateBoundTokenOptions {
   realm?: string;
   /** Most verified tokens kept in memory. Default 10000. */
   cacheSize?: number;
+  /**
+   * The issuer's revocation store, asked for the token's `jti` on every request (cached or not):
+   * a revoked token is refused with `ERR_TOKEN_REVOKED`, a token without `jti` with
+   * `ERR_TOKEN_CLAIMS`, an unreachable store with 503. Default: none (a locally verified JWT
+   * stays valid until `exp` even when revoked).
+   */
+  revocations?: RevocationLookup;
   /** Where refusals are logged. Default: the mtls-pop logger. */
   logger?: Logger;
 }
@@ -67,6 +84,7 @@ export interface ResolvedOptions {
   binding: 'required' | 'ifPresent';
   realm: string | undefined;
   cacheSize: number;
+  revocations: RevocationLookup | undefined;
   logger: Logger;
 }
 
@@ -82,7 +100,7 @@ export interface ResolvedIntrospection {
 export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(['ES256', 'EdDSA', 'PS256', 'RS256']);
 export const DEFAULTS = Object.freeze({ clockTolerance: 5, typ: 'at+jwt', binding: 'required', cacheSize: 10_000, jwksCooldownMs: 30_000, jwksMaxAgeMs: 600_000, introspectionTimeoutMs: 5_000 });
 
-const KNOWN = ['jwks', 'jwksUri', 'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksDispatcher', 'introspection', 'issuer', 'audience', 'algorithms', 'clockTolerance', 'typ', 'binding', 'realm', 'cacheSize', 'logger'] as const;
+const KNOWN = ['jwks', 'jwksUri', 'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksDispatcher', 'introspection', 'issuer', 'audience', 'algorithms', 'clockTolerance', 'typ', 'binding', 'realm', 'cacheSize', 'revocations', 'logger'] as const;
 const KNOWN_INTROSPECTION = ['endpoint', 'clientId', 'clientSecret', 'dispatcher', 'timeoutMs', 'maxCacheSeconds'] as const;
 // RFC 7518 section 3.1 names the asymmetric JWS algorithms jose can verify with a public key.
 const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512']);
@@ -223,6 +241,11 @@ export function resolveOptions(input: CertificateBoundTokenOptions): ResolvedOpt
   const logger = input.logger ?? defaultLogger();
   if (typeof logger.warn !== 'function' || typeof logger.error !== 'function') throw new TypeError('requireCertificateBoundToken: logger must have warn() and error()');
 
+  const revocations = input.revocations;
+  if (revocations !== undefined && (typeof revocations !== 'object' || revocations === null || typeof revocations.isRevoked !== 'function')) {
+    throw new TypeError('requireCertificateBoundToken: revocations must have isRevoked(jti) (a MemoryRevocationStore or RedisRevocationStore shared with the issuer)');
+  }
+
   return {
     source,
     issuer,
@@ -233,6 +256,7 @@ export function resolveOptions(input: CertificateBoundTokenOptions): ResolvedOpt
     binding,
     realm: input.realm === undefined ? undefined : headerSafe(nonEmptyString(input.realm, 'realm'), 'realm'),
     cacheSize: positiveInteger(input.cacheSize, 'cacheSize', DEFAULTS.cacheSize),
+    revocations,
     logger,
   };
 }
