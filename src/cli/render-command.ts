@@ -4,9 +4,9 @@ import { choice, listOption, parse, stringOption, UsageError, type Parsed } from
 import { configFromArgs } from './config-command.js';
 import type { Command, CommandIo } from './io.js';
 
-const HELP = `Usage: mtls-pop render nginx|apache|iis [options]
+const HELP = `Usage: mtls-pop render ${TEMPLATE_SERVERS.join('|')} [options]
 
-Prints the shipped web-server configuration (nginx/, apache/, iis/) filled in. Values come from
+Prints the shipped web-server configuration (${TEMPLATE_SERVERS.map((server) => `${server}/`).join(', ')}) filled in. Values come from
 the flags, else from --config (issuer.url and issuer.mtlsUrl give the host names and port,
 listen.host:listen.port the upstream, proxy.* the header names), else the template defaults.
 
@@ -14,11 +14,16 @@ Options:
   --server-name NAME        plain host name, e.g. as.example.com (required unless --config gives it)
   --mtls-server-name NAME   RFC 8705 section 5 mTLS alias host (default mtls.<server-name>)
   --listen PORT|ADDR:PORT   where the web server listens (default 443)
+  --mtls-listen PORT|ADDR:PORT
+                            haproxy: the mTLS alias's own listener (required for the
+                            authorization-server site; publish its port in issuer.mtlsUrl)
   --upstream HOST:PORT      the app ('serve --behind-proxy'), plain HTTP (default 127.0.0.1:3000);
                             repeat it or separate with commas for N instances (nginx, apache)
-  --certificate FILE        server certificate (PEM with chain); nginx and apache
-  --certificate-key FILE    its private key; nginx and apache
-  --client-ca FILE          CA bundle of client certificates; nginx and apache
+  --certificate FILE        server certificate (PEM with chain; haproxy: with the key too,
+                            or the key in FILE.key); nginx, apache and haproxy
+  --certificate-key FILE    its private key; nginx and apache (haproxy: only FILE.key)
+  --client-ca FILE          CA bundle of client certificates; nginx, apache and haproxy
+  --crl FILE                PEM file of CRLs, one for every CA of the chain; haproxy (crl-file)
   --site SITE               ${TEMPLATE_SITES.join(' | ')} (default authorization-server)
   --standalone              a complete main configuration instead of a site to include
   --config FILE             read defaults from this configuration
@@ -29,14 +34,16 @@ const FLAGS = {
   'server-name': 'serverName',
   'mtls-server-name': 'mtlsServerName',
   listen: 'listen',
+  'mtls-listen': 'mtlsListen',
   upstream: 'upstream',
   certificate: 'certificate',
   'certificate-key': 'certificateKey',
   'client-ca': 'clientCa',
+  crl: 'crl',
 } as const satisfies Record<string, keyof TemplateValues>;
-const FILE_FLAGS = new Set(['certificate', 'certificate-key', 'client-ca']);
+const FILE_FLAGS = new Set(['certificate', 'certificate-key', 'client-ca', 'crl']);
 
-function fromConfig(parsed: Parsed, io: CommandIo): TemplateValues | undefined {
+function fromConfig(parsed: Parsed, io: CommandIo, server: TemplateServer): TemplateValues | undefined {
   if (stringOption(parsed, 'config') === undefined) return undefined;
   const config = configFromArgs(parsed, io);
   const values: Partial<TemplateValues> = {};
@@ -45,7 +52,12 @@ function fromConfig(parsed: Parsed, io: CommandIo): TemplateValues | undefined {
     values.serverName = issuer.hostname;
     values.listen = issuer.port || '443';
   }
-  if (config.issuer.mtlsUrl) values.mtlsServerName = new URL(config.issuer.mtlsUrl).hostname;
+  if (config.issuer.mtlsUrl) {
+    const alias = new URL(config.issuer.mtlsUrl);
+    values.mtlsServerName = alias.hostname;
+    // HAProxy gives the alias its own listener: the alias URL's port, when it has one of its own.
+    if (server === 'haproxy' && alias.port && alias.port !== (values.listen ?? '443')) values.mtlsListen = alias.port;
+  }
   values.upstream = `${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${config.listen.port}`;
   values.certificateHeader = config.proxy.header;
   if (config.proxy.verifyHeader) values.verifyHeader = config.proxy.verifyHeader;
@@ -56,7 +68,7 @@ function fromConfig(parsed: Parsed, io: CommandIo): TemplateValues | undefined {
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'print the nginx, Apache or IIS configuration filled in',
+  summary: 'print the nginx, Apache, IIS or HAProxy configuration filled in',
   help: HELP,
   async run(argv, io) {
     const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const, multiple: flag === 'upstream' }]));
@@ -68,7 +80,7 @@ export const renderCommand: Command = {
     const server = choice<TemplateServer>(parsed.positionals[0], TEMPLATE_SERVERS, 'the server');
     if (!server) throw new UsageError(`expected the server: ${TEMPLATE_SERVERS.join(', ')}`);
     const site = choice<TemplateSite>(stringOption(parsed, 'site'), TEMPLATE_SITES, '--site');
-    const values: Record<string, unknown> = { ...fromConfig(parsed, io) };
+    const values: Record<string, unknown> = { ...fromConfig(parsed, io, server) };
     // `--upstream a:1 --upstream b:2` or `--upstream a:1,b:2`: one entry per app instance.
     const upstreams = listOption(parsed, 'upstream').flatMap((value) => value.split(',').map((entry) => entry.trim()));
     if (upstreams.length > 0) values.upstream = upstreams.length === 1 ? upstreams[0] : upstreams;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveValues, type Placeholders, type TemplateValues } from './values.js';
+import { resolveValues, type Placeholders, type TemplateValues, type ValueNeeds } from './values.js';
 
-/** The web servers mtls-pop ships templates for. */
-export type TemplateServer = 'nginx' | 'apache' | 'iis';
-export const TEMPLATE_SERVERS: readonly TemplateServer[] = Object.freeze(['nginx', 'apache', 'iis']);
+/** The web servers and proxies mtls-pop ships templates for. */
+export type TemplateServer = 'nginx' | 'apache' | 'iis' | 'haproxy';
+export const TEMPLATE_SERVERS: readonly TemplateServer[] = Object.freeze(['nginx', 'apache', 'iis', 'haproxy']);
 
 /** Which configuration to render: the authorization server with its mTLS alias, or an API host. */
 export type TemplateSite = 'authorization-server' | 'api';
@@ -14,9 +14,10 @@ export interface RenderOptions {
   /** Which site. Default `'authorization-server'`. Ignored for iis (one web.config per site). */
   site?: TemplateSite;
   /**
-   * Wrap the site in a complete main configuration (nginx/nginx.conf, apache/httpd.conf) for a
-   * server that runs only mtls-pop. Default `false`: the site alone, to include in an existing
-   * configuration (nginx: inside `http {}`; Apache: with a `Listen` of its own). Ignored for iis.
+   * Wrap the site in a complete main configuration (nginx/nginx.conf, apache/httpd.conf,
+   * haproxy/haproxy.cfg) for a server that runs only mtls-pop. Default `false`: the site alone, to
+   * include in an existing configuration (nginx: inside `http {}`; Apache: with a `Listen` of its
+   * own; haproxy: one more `-f` file after the global and defaults sections). Ignored for iis.
    */
   standalone?: boolean;
 }
@@ -24,19 +25,54 @@ export interface RenderOptions {
 /** Root of the shipped template folders: two levels above src/templates/ and dist/templates/. */
 export const TEMPLATE_ROOT = join(import.meta.dirname, '..', '..');
 
-// `include mtls-pop/<file>.conf;` (nginx) or `Include mtls-pop/<file>.conf` (Apache) is replaced
-// by the rendered file, so the output stands alone while the shipped files stay readable.
-const INCLUDE = /^([ \t]*)include[ \t]+mtls-pop\/([a-z-]+\.conf);?[ \t]*$/gim;
+/** Per server: its main file, the file of each site, and what its templates need. */
+interface ServerTemplates {
+  /** The standalone main configuration, which includes `{{SITE}}`. */
+  main?: string;
+  site(site: TemplateSite): string;
+  needs(site: TemplateSite): ValueNeeds;
+}
+
+const SERVERS: Readonly<Record<TemplateServer, ServerTemplates>> = {
+  nginx: {
+    main: 'nginx.conf',
+    site: (site) => `${site}.conf`,
+    needs: () => ({ server: 'nginx', files: true, mtlsListen: false, unused: ['mtlsListen', 'crl'] }),
+  },
+  apache: {
+    main: 'httpd.conf',
+    site: (site) => `${site}.conf`,
+    needs: () => ({ server: 'apache', files: true, mtlsListen: false, unused: ['mtlsListen', 'crl'] }),
+  },
+  iis: {
+    site: () => 'web.config',
+    needs: () => ({ server: 'iis', files: false, mtlsListen: false, unused: ['mtlsListen', 'crl'] }),
+  },
+  haproxy: {
+    main: 'haproxy.cfg',
+    site: (site) => `${site}.cfg`,
+    // The alias gets its own listener: HAProxy asks for client certificates per `bind` line.
+    needs: (site) => ({ server: site === 'api' ? 'haproxy api' : 'haproxy', files: true, keyInCertificate: true, mtlsListen: site === 'authorization-server', unused: site === 'api' ? ['mtlsListen', 'chainHeaderPrefix'] : ['chainHeaderPrefix'] }),
+  },
+};
+
+// `include mtls-pop/<file>` (nginx, haproxy) or `Include mtls-pop/<file>` (Apache) is replaced by
+// the rendered file, so the output stands alone while the shipped files stay readable.
+const INCLUDE = /^([ \t]*)include[ \t]+mtls-pop\/([a-z-]+\.(?:conf|cfg));?[ \t]*$/gim;
 const PLACEHOLDER = /\{\{([A-Z_]+)\}\}/g;
 
-/** A line holding a list placeholder (`{{UPSTREAM}}`) is written once per entry of the list. */
+/**
+ * A line holding a list placeholder (`{{UPSTREAM}}`) is written once per entry of the list; lists
+ * on one line (`{{UPSTREAM_NAME}}` beside `{{UPSTREAM}}`) must have the same length and are
+ * taken in step. An empty list (`{{CRL}}` without a CRL) leaves the line out.
+ */
 function repeatLines(source: string, where: string, placeholders: Placeholders): string {
   return source.split('\n').flatMap((line) => {
-    const lists = [...line.matchAll(PLACEHOLDER)].map((match) => match[1]!).filter((name) => Array.isArray(placeholders[name]));
+    const lists = [...new Set([...line.matchAll(PLACEHOLDER)].map((match) => match[1]!).filter((name) => Array.isArray(placeholders[name])))];
     if (lists.length === 0) return [line];
-    if (lists.length > 1) throw new Error(`templates: ${where} repeats more than one list placeholder on a line`);
-    const name = lists[0]!;
-    return (placeholders[name] as readonly string[]).map((entry) => line.replaceAll(`{{${name}}}`, entry));
+    const entries = lists.map((name) => placeholders[name] as readonly string[]);
+    if (entries.some((list) => list.length !== entries[0]!.length)) throw new Error(`templates: ${where} repeats lists of different lengths on a line`);
+    return entries[0]!.map((_entry, index) => lists.reduce((filled, name, at) => filled.replaceAll(`{{${name}}}`, entries[at]![index]!), line));
   }).join('\n');
 }
 
@@ -52,35 +88,45 @@ function renderFile(server: TemplateServer, file: string, placeholders: Placehol
     renderFile(server, included, placeholders, depth + 1).trimEnd().split('\n').map((line) => (line ? indent + line : line)).join('\n'));
 }
 
+/** Checks that only one server can make: HAProxy's `crt` takes the key from the file or from `<file>.key`. */
+function checkServerValues(server: TemplateServer, values: TemplateValues): void {
+  if (server === 'haproxy' && values.certificateKey !== undefined && values.certificate !== undefined
+    && values.certificateKey !== values.certificate && values.certificateKey !== `${values.certificate}.key`) {
+    throw new TypeError(`certificateKey ({{CERTIFICATE_KEY}}): haproxy reads the key from the certificate file itself or from "${values.certificate}.key"; put it there, or leave certificateKey out`);
+  }
+}
+
 /**
  * Renders the shipped configuration for `server` with `values`.
  * nginx: nginx/<site>.conf (standalone: nginx/nginx.conf around it); apache: apache/<site>.conf
- * (standalone: apache/httpd.conf around it); iis: iis/web.config. Snippet includes are inlined;
- * a line holding `{{UPSTREAM}}` is written once per upstream (nginx `server`, Apache `BalancerMember`).
- * @param server `'nginx'`, `'apache'` or `'iis'`
+ * (standalone: apache/httpd.conf around it); haproxy: haproxy/<site>.cfg (standalone:
+ * haproxy/haproxy.cfg around it); iis: iis/web.config. Snippet includes are inlined; a line
+ * holding `{{UPSTREAM}}` is written once per upstream (nginx `server`, Apache `BalancerMember`,
+ * haproxy `server`).
+ * @param server `'nginx'`, `'apache'`, `'iis'` or `'haproxy'`
  * @param values the placeholders, validated (see TemplateValues)
  * @param options `site` (default `'authorization-server'`) and `standalone` (default `false`)
  * @returns the configuration text
- * @throws {TypeError} for an unknown server, site or option, an invalid value (naming its placeholder),
- *   or several upstreams for iis
+ * @throws {TypeError} for an unknown server, site or option, an invalid, missing or unused value
+ *   (naming its placeholder), or several upstreams for iis
  * @see RFC 8705 section 5 (mTLS endpoint aliases)
  */
 export function renderTemplate(server: TemplateServer, values: TemplateValues, options: RenderOptions = {}): string {
-  if (!TEMPLATE_SERVERS.includes(server)) throw new TypeError(`unknown template server "${String(server)}" (nginx, apache or iis)`);
+  if (!TEMPLATE_SERVERS.includes(server)) throw new TypeError(`unknown template server "${String(server)}" (${TEMPLATE_SERVERS.join(', ')})`);
   for (const key of Object.keys(options)) {
     if (key !== 'site' && key !== 'standalone') throw new TypeError(`unknown render option "${key}" (site, standalone)`);
   }
   const site = options.site ?? 'authorization-server';
   if (!TEMPLATE_SITES.includes(site)) throw new TypeError(`unknown site "${String(site)}" (authorization-server or api)`);
   if (options.standalone !== undefined && typeof options.standalone !== 'boolean') throw new TypeError('standalone must be a boolean');
-  const placeholders: Placeholders = { ...resolveValues(values, server !== 'iis'), SITE: site };
+  const templates = SERVERS[server];
+  const placeholders: Placeholders = { ...resolveValues(values, templates.needs(site)), SITE: site };
+  checkServerValues(server, values);
   if (server === 'iis') {
     // ARR balances only over a server farm, defined in applicationHost.config, not in web.config.
     if ((placeholders.UPSTREAM as readonly string[]).length > 1) {
       throw new TypeError('upstream ({{UPSTREAM}}): iis renders one upstream; for several, define an ARR server farm in applicationHost.config (see iis/web.config)');
     }
-    return renderFile(server, 'web.config', placeholders);
   }
-  const main = server === 'nginx' ? 'nginx.conf' : 'httpd.conf';
-  return renderFile(server, options.standalone ? main : `${site}.conf`, placeholders);
+  return renderFile(server, options.standalone && templates.main ? templates.main : templates.site(site), placeholders);
 }

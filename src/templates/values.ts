@@ -1,4 +1,4 @@
-import { DEFAULT_HEADER_NAMES } from './headers.js';
+import { DEFAULT_HEADER_NAMES, FORWARDING_HEADERS } from './headers.js';
 import { closest } from '../lib/closest.js';
 import { isIPv6 } from 'node:net';
 
@@ -14,6 +14,12 @@ export interface TemplateValues {
   mtlsServerName?: string;
   /** `{{LISTEN}}`, `--listen`: a port, or `address:port` (`127.0.0.1:8443`, `[::1]:8443`). Default `443`. */
   listen?: number | string;
+  /**
+   * `{{MTLS_LISTEN}}`, `--mtls-listen`: where the mTLS alias listens, for servers that give it a
+   * listener of its own (haproxy, site `authorization-server`: required there, and must differ from
+   * `listen`). A port or `address:port`. Put the same port in the alias URLs (`issuer.mtlsUrl`).
+   */
+  mtlsListen?: number | string;
   /**
    * `{{UPSTREAM}}`, `--upstream` (repeatable, or comma-separated): the app's `host:port`, plain
    * HTTP, or a list of them, one per instance (nginx `upstream` group, Apache balancer; IIS takes
@@ -32,6 +38,12 @@ export interface TemplateValues {
   verifyHeader?: string;
   /** `{{CHAIN_HEADER_PREFIX}}` (apache): prefix of the numbered chain headers. Default `X-SSL-Client-Cert-Chain-`. */
   chainHeaderPrefix?: string;
+  /**
+   * `{{CRL}}`, `--crl`: absolute path of a PEM file of certificate revocation lists for the client
+   * CAs (haproxy `crl-file`: one CRL for every CA of the chain). Default none: no revocation check
+   * by the server.
+   */
+  crl?: string;
 }
 
 /**
@@ -43,14 +55,28 @@ export type Placeholders = Readonly<Record<string, string | readonly string[]>>;
 /** At most this many upstream entries: a bound, not a tuning knob. */
 export const MAX_UPSTREAMS = 64;
 
-const KEYS: readonly (keyof TemplateValues)[] = ['serverName', 'mtlsServerName', 'listen', 'upstream', 'certificate',
-  'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix'];
+const KEYS: readonly (keyof TemplateValues)[] = ['serverName', 'mtlsServerName', 'listen', 'mtlsListen', 'upstream', 'certificate',
+  'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix', 'crl'];
 
 const PLACEHOLDER: Readonly<Record<keyof TemplateValues, string>> = {
-  serverName: 'SERVER_NAME', mtlsServerName: 'MTLS_SERVER_NAME', listen: 'LISTEN', upstream: 'UPSTREAM',
+  serverName: 'SERVER_NAME', mtlsServerName: 'MTLS_SERVER_NAME', listen: 'LISTEN', mtlsListen: 'MTLS_LISTEN', upstream: 'UPSTREAM',
   certificate: 'CERTIFICATE', certificateKey: 'CERTIFICATE_KEY', clientCa: 'CLIENT_CA',
-  certificateHeader: 'CERTIFICATE_HEADER', verifyHeader: 'VERIFY_HEADER', chainHeaderPrefix: 'CHAIN_HEADER_PREFIX',
+  certificateHeader: 'CERTIFICATE_HEADER', verifyHeader: 'VERIFY_HEADER', chainHeaderPrefix: 'CHAIN_HEADER_PREFIX', crl: 'CRL',
 };
+
+/** What a server's templates need from TemplateValues, decided by render.ts per server and site. */
+export interface ValueNeeds {
+  /** Server certificate, key and client CA files are required (not for iis: the Windows store holds them). */
+  files: boolean;
+  /** The private key may live in the certificate file (haproxy `crt`): certificateKey is optional. */
+  keyInCertificate?: boolean;
+  /** `mtlsListen` is required (the alias has a listener of its own); list it in `unused` otherwise. */
+  mtlsListen: boolean;
+  /** Values this server cannot use: giving one is refused, naming the server. */
+  unused: readonly (keyof TemplateValues)[];
+  /** The server's name, for error messages. */
+  server: string;
+}
 
 // Characters that end a directive, open a block, quote, comment, expand a variable or a section
 // in nginx, Apache or XML configuration. A value containing one is refused outright.
@@ -117,11 +143,29 @@ function path(key: keyof TemplateValues, value: unknown): string {
   return file;
 }
 
+function listenAddress(key: 'listen' | 'mtlsListen', value: unknown): { host: string; port: string } {
+  const listenText = typeof value === 'number' ? String(value) : text(key, value);
+  return /^\d+$/.test(listenText) ? { host: '', port: port(key, listenText) } : hostAndPort(key, listenText);
+}
+
 function headerName(key: keyof TemplateValues, value: unknown): string {
   const name = text(key, value);
   // nginx drops client header names with underscores, and so cannot forward one either.
   if (!HEADER_NAME.test(name)) fail(key, `"${name}" must be letters, digits and hyphens (no underscore), starting with a letter`);
   return name;
+}
+
+/**
+ * One regular expression (lower case: HAProxy keeps header names in lower case) matching every
+ * `-`/`_` spelling of every forwarding header name, the custom ones, and every numbered chain
+ * header: a proxy that can delete headers by pattern removes all the client's copies at once.
+ */
+function forwardingHeaderRegex(names: readonly string[], chainPrefixes: readonly string[]): string {
+  const spell = (name: string): string => name.toLowerCase().replaceAll('-', '[-_]');
+  const chained = new Set(chainPrefixes.map((prefix) => prefix.toLowerCase()));
+  const exact = [...new Set(names.map((name) => name.toLowerCase()))]
+    .filter((name) => ![...chained].some((prefix) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))));
+  return `^(?:${[...exact.map(spell), ...[...chained].map((prefix) => `${spell(prefix)}[0-9]+`)].join('|')})$`;
 }
 
 function didYouMean(name: string): string {
@@ -130,27 +174,38 @@ function didYouMean(name: string): string {
 }
 
 /**
- * Validates `values`, applies the defaults and returns the placeholder table. Files are required
- * only when `needsFiles` (nginx, apache: IIS keeps its certificates in the Windows store).
+ * Validates `values`, applies the defaults and returns the placeholder table. `needs` says what
+ * the server's template requires (files: not for iis, whose certificates live in the Windows store;
+ * `mtlsListen`: haproxy's alias listener) and which values it cannot use.
  * @throws {TypeError} naming the value and its placeholder, for an unknown key, a missing value,
  *   a malformed one, or any character that could inject configuration
  */
-export function resolveValues(values: TemplateValues, needsFiles: boolean): Placeholders {
+export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeholders {
   if (typeof values !== 'object' || values === null) throw new TypeError('template values must be an object');
   for (const key of Object.keys(values)) {
     if (!(KEYS as readonly string[]).includes(key)) throw new TypeError(`unknown template value "${key}".${didYouMean(key)}`);
+  }
+  const needsFiles = needs.files;
+  for (const key of needs.unused) {
+    if (values[key] !== undefined) fail(key, `is not used by the ${needs.server} template`);
   }
   // IIS takes host names from its site bindings, not from web.config.
   const serverName = values.serverName === undefined && !needsFiles ? 'localhost' : hostName('serverName', values.serverName);
   const mtlsServerName = values.mtlsServerName === undefined ? `mtls.${serverName}` : hostName('mtlsServerName', values.mtlsServerName);
   if (mtlsServerName === serverName) fail('mtlsServerName', 'must differ from serverName');
 
-  const listenText = typeof values.listen === 'number' ? String(values.listen) : text('listen', values.listen ?? '443');
-  const listen = /^\d+$/.test(listenText) ? { host: '', port: port('listen', listenText) } : hostAndPort('listen', listenText);
+  const listen = listenAddress('listen', values.listen ?? '443');
+  let mtlsListen = listen;
+  if (needs.mtlsListen) {
+    if (values.mtlsListen === undefined) fail('mtlsListen', `is required for ${needs.server}: the mTLS alias gets a listener of its own (another port or address than listen)`);
+    mtlsListen = listenAddress('mtlsListen', values.mtlsListen);
+    if (mtlsListen.port === listen.port && (mtlsListen.host === listen.host || !mtlsListen.host || !listen.host)) fail('mtlsListen', 'must be another port or address than listen');
+  }
   const upstreams = upstreamList(values.upstream);
+  const crl = values.crl === undefined ? [] : [path('crl', values.crl)];
 
   const file = (key: 'certificate' | 'certificateKey' | 'clientCa'): string => {
-    if (values[key] === undefined) return needsFiles ? fail(key, 'is required') : '';
+    if (values[key] === undefined) return needsFiles && !(key === 'certificateKey' && needs.keyInCertificate) ? fail(key, 'is required') : '';
     return path(key, values[key]);
   };
   const certificateHeader = headerName('certificateHeader', values.certificateHeader ?? DEFAULT_HEADER_NAMES.certificateHeader);
@@ -166,7 +221,20 @@ export function resolveValues(values: TemplateValues, needsFiles: boolean): Plac
     MTLS_SERVER_NAME: mtlsServerName,
     LISTEN: listen.host ? `${listen.host}:${listen.port}` : listen.port,
     LISTEN_PORT: listen.port,
+    MTLS_LISTEN: mtlsListen.host ? `${mtlsListen.host}:${mtlsListen.port}` : mtlsListen.port,
+    // `address:port`, or `:port` for every address (haproxy `bind`).
+    MTLS_LISTEN_PORT: mtlsListen.port,
+    LISTEN_ADDRESS: `${listen.host}:${listen.port}`,
+    MTLS_LISTEN_ADDRESS: `${mtlsListen.host}:${mtlsListen.port}`,
     UPSTREAM: upstreams,
+    // One name per upstream entry, in the same order (haproxy `server <name> <address>`).
+    UPSTREAM_NAME: Object.freeze(upstreams.map((_entry, index) => `app${index + 1}`)),
+    // A line holding {{CRL}} is written once with the file, or left out without one.
+    CRL: Object.freeze(crl),
+    // haproxy takes the CRL as an option of its `bind` line.
+    CRL_FILE_OPTION: crl.length ? ` crl-file ${crl[0]}` : '',
+    FORWARDING_HEADER_REGEX: forwardingHeaderRegex([...FORWARDING_HEADERS, certificateHeader, verifyHeader],
+      [DEFAULT_HEADER_NAMES.chainHeaderPrefix, chainHeaderPrefix]),
     CERTIFICATE: file('certificate'),
     CERTIFICATE_KEY: file('certificateKey'),
     CLIENT_CA: file('clientCa'),

@@ -1,8 +1,10 @@
 /**
- * Real nginx and Apache httpd for tests: each server gets its own temporary prefix, the
- * configuration the caller rendered (from the shipped templates), a port chosen at run time, and
- * runs in the FOREGROUND as a child of the test (`daemon off;`, `apache2 -DFOREGROUND`) so that
- * `stop()` can kill it by pid and reap it.
+ * Real nginx, Apache httpd, HAProxy and Caddy for tests: each server gets its own temporary
+ * prefix, the configuration the caller rendered (from the shipped templates), a port chosen at run
+ * time, and runs in the FOREGROUND as a child of the test (`daemon off;`, `apache2 -DFOREGROUND`,
+ * `haproxy -db`, `caddy run`) so that `stop()` can kill it by pid and reap it. Caddy runs with its
+ * admin endpoint off (the config says `admin off`) and HOME / XDG_* inside the prefix, so it
+ * writes nothing outside it.
  *
  * ```ts
  * const port = await freePort();
@@ -19,12 +21,18 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type ServerKind = 'nginx' | 'apache';
+export type ServerKind = 'nginx' | 'apache' | 'haproxy' | 'caddy';
 
 const BINARIES: Readonly<Record<ServerKind, readonly string[]>> = {
   nginx: ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'],
   apache: ['/usr/sbin/apache2', '/usr/sbin/httpd', '/usr/local/apache2/bin/httpd'],
+  haproxy: ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'],
+  caddy: ['/usr/bin/caddy', '/usr/local/bin/caddy'],
 };
+/** The Debian package that installs each server. */
+const PACKAGES: Readonly<Record<ServerKind, string>> = { nginx: 'nginx', apache: 'apache2', haproxy: 'haproxy', caddy: 'caddy' };
+/** The main configuration's file name under the prefix. */
+const CONFIG_FILES: Readonly<Record<ServerKind, string>> = { nginx: 'nginx.conf', apache: 'httpd.conf', haproxy: 'haproxy.cfg', caddy: 'Caddyfile' };
 
 /** The server's executable, or undefined when it is not installed. */
 export function serverBinary(kind: ServerKind): string | undefined {
@@ -37,7 +45,7 @@ export function serverBinary(kind: ServerKind): string | undefined {
  */
 export function serverAvailable(kind: ServerKind): boolean {
   if (serverBinary(kind)) return true;
-  const notice = `\n${'!'.repeat(78)}\n!! ${kind} is NOT INSTALLED: its real-server tests do not run (apt-get install ${kind === 'nginx' ? 'nginx' : 'apache2'})\n${'!'.repeat(78)}\n`;
+  const notice = `\n${'!'.repeat(78)}\n!! ${kind} is NOT INSTALLED: its real-server tests do not run (apt-get install ${PACKAGES[kind]})\n${'!'.repeat(78)}\n`;
   if (process.env.CI) throw new Error(`CI: ${notice}`);
   console.warn(notice);
   return false;
@@ -56,7 +64,7 @@ export function freePort(): Promise<number> {
 }
 
 export interface StartOptions {
-  /** The complete main configuration (nginx.conf / httpd.conf), already rendered. */
+  /** The complete main configuration (nginx.conf / httpd.conf / haproxy.cfg / Caddyfile), already rendered. */
   config: string;
   /** The port the configuration listens on; start() resolves once it accepts connections. */
   port: number;
@@ -83,7 +91,7 @@ export interface RunningServer {
 
 export interface ConfigTestResult {
   ok: boolean;
-  /** What `nginx -t` / `apache2 -t` printed. */
+  /** What `nginx -t` / `apache2 -t` / `haproxy -c` / `caddy validate` printed. */
   output: string;
 }
 
@@ -108,18 +116,39 @@ function preparePrefix(options: Pick<StartOptions, 'prefix' | 'files'>, kind: Se
 }
 
 function commandLine(kind: ServerKind, prefix: string, configFile: string): string[] {
-  return kind === 'nginx'
-    ? ['-p', `${prefix}/`, '-c', configFile, '-e', 'stderr', '-g', 'daemon off;']
-    : ['-d', prefix, '-f', configFile, '-DFOREGROUND'];
+  switch (kind) {
+    case 'nginx': return ['-p', `${prefix}/`, '-c', configFile, '-e', 'stderr', '-g', 'daemon off;'];
+    case 'apache': return ['-d', prefix, '-f', configFile, '-DFOREGROUND'];
+    case 'haproxy': return ['-db', '-f', configFile];
+    case 'caddy': return ['run', '--config', configFile, '--adapter', 'caddyfile'];
+  }
 }
 
-function runConfigTest(kind: ServerKind, config: string): ConfigTestResult {
+function configTestLine(kind: ServerKind, prefix: string, configFile: string): string[] {
+  switch (kind) {
+    case 'haproxy': return ['-c', '-f', configFile];
+    case 'caddy': return ['validate', '--config', configFile, '--adapter', 'caddyfile'];
+    default: return ['-t', ...commandLine(kind, prefix, configFile).filter((arg) => arg !== '-DFOREGROUND')];
+  }
+}
+
+/** Caddy keeps its data and configuration under HOME / XDG_*: all inside the prefix. */
+function environment(kind: ServerKind, prefix: string): NodeJS.ProcessEnv {
+  if (kind !== 'caddy') return process.env;
+  return { ...process.env, HOME: prefix, XDG_DATA_HOME: join(prefix, 'data'), XDG_CONFIG_HOME: join(prefix, 'config'), XDG_CACHE_HOME: join(prefix, 'cache') };
+}
+
+/** A configuration, or one built from the throw-away prefix it will run in (to name the files written there). */
+export type ConfigText = string | ((prefix: string) => string);
+
+function runConfigTest(kind: ServerKind, config: ConfigText, files?: Readonly<Record<string, string>>): ConfigTestResult {
   const binary = serverBinary(kind);
   if (!binary) return { ok: false, output: `${kind} is not installed` };
-  const { prefix, configFile } = preparePrefix({}, kind, kind === 'nginx' ? 'nginx.conf' : 'httpd.conf', config);
+  const { prefix, configFile } = preparePrefix({ ...(files ? { files } : {}) }, kind, CONFIG_FILES[kind], '');
+  if (typeof config === 'function') writeFileSync(configFile, config(prefix));
+  else writeFileSync(configFile, config);
   try {
-    const args = commandLine(kind, prefix, configFile).filter((arg) => arg !== '-DFOREGROUND');
-    const result = spawnSync(binary, ['-t', ...args], { encoding: 'utf8', timeout: 15000 });
+    const result = spawnSync(binary, configTestLine(kind, prefix, configFile), { encoding: 'utf8', timeout: 15000, cwd: prefix, env: environment(kind, prefix) });
     return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
   } finally {
     rmSync(prefix, { recursive: true, force: true });
@@ -130,6 +159,10 @@ function runConfigTest(kind: ServerKind, config: string): ConfigTestResult {
 export const testNginxConfig = (config: string): ConfigTestResult => runConfigTest('nginx', config);
 /** `apache2 -t` on a complete rendered httpd.conf, in a throw-away server root. */
 export const testApacheConfig = (config: string): ConfigTestResult => runConfigTest('apache', config);
+/** `haproxy -c` on a complete rendered haproxy.cfg, with `files` written under a throw-away prefix first. */
+export const testHaproxyConfig = (config: ConfigText, files?: Readonly<Record<string, string>>): ConfigTestResult => runConfigTest('haproxy', config, files);
+/** `caddy validate` on a complete rendered Caddyfile, with `files` written under a throw-away prefix first. */
+export const testCaddyConfig = (config: ConfigText, files?: Readonly<Record<string, string>>): ConfigTestResult => runConfigTest('caddy', config, files);
 
 function waitForPort(host: string, port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -154,8 +187,8 @@ function waitForPort(host: string, port: number, child: ChildProcess, timeoutMs:
 async function start(kind: ServerKind, options: StartOptions): Promise<RunningServer> {
   const binary = serverBinary(kind);
   if (!binary) throw new Error(`${kind} is not installed`);
-  const { prefix, configFile, temporary } = preparePrefix(options, kind, kind === 'nginx' ? 'nginx.conf' : 'httpd.conf', options.config);
-  const child = spawn(binary, commandLine(kind, prefix, configFile), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { prefix, configFile, temporary } = preparePrefix(options, kind, CONFIG_FILES[kind], options.config);
+  const child = spawn(binary, commandLine(kind, prefix, configFile), { stdio: ['ignore', 'pipe', 'pipe'], cwd: prefix, env: environment(kind, prefix) });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
@@ -191,10 +224,16 @@ async function start(kind: ServerKind, options: StartOptions): Promise<RunningSe
 export const startNginx = (options: StartOptions): Promise<RunningServer> => start('nginx', options);
 /** Starts Apache httpd in the foreground (`-DFOREGROUND`) with `config` as its httpd.conf. */
 export const startApache = (options: StartOptions): Promise<RunningServer> => start('apache', options);
+/** Starts HAProxy in the foreground (`-db`) with `config` as its haproxy.cfg. */
+export const startHaproxy = (options: StartOptions): Promise<RunningServer> => start('haproxy', options);
+/** Starts Caddy in the foreground (`caddy run`) with `config` as its Caddyfile; HOME and XDG_* in the prefix. */
+export const startCaddy = (options: StartOptions): Promise<RunningServer> => start('caddy', options);
+/** Starts a server of any kind. */
+export const startServer = (kind: ServerKind, options: StartOptions): Promise<RunningServer> => start(kind, options);
 
 /**
  * Runs `check`; when it throws, appends the servers' logs to the error so a failing test shows
- * what nginx or Apache said.
+ * what the server said.
  */
 export async function withServerLogs<T>(servers: readonly (RunningServer | undefined)[], check: () => Promise<T> | T): Promise<T> {
   try {

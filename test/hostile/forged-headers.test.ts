@@ -1,23 +1,21 @@
 /**
- * Forged forwarding headers, end to end through the real nginx and Apache httpd: a client sends
+ * Forged forwarding headers, end to end through the real nginx, Apache httpd and HAProxy: a client sends
  * client-ec's certificate in X-SSL-Client-Cert (every spelling, repeated, with a forged
  * X-SSL-Client-Verify: SUCCESS) while presenting no certificate or another client's. No token may
  * be issued to client-ec, the API may never run for client-ec's bound token, and the app may never
  * see client-ec's thumbprint.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serverAvailable, withServerLogs, type ServerKind } from '../helpers/servers.js';
+import { serverAvailable, withServerLogs } from '../helpers/servers.js';
 import { opensslThumbprint, pkiPath, readPki } from '../helpers/fixtures.js';
-import { API_PATH, CLIENT_ID, MTLS_HOST, PLAIN_HOST, startHostileStack, type HostileStack } from './stack.js';
+import { API_PATH, CLIENT_ID, MTLS_HOST, PLAIN_HOST, startHostileStack, type HostileKind, type HostileStack } from './stack.js';
 import { exchange, oauthError, requestBytes, tokenRequest, type Exchange } from './wire.js';
 
 const VICTIM = opensslThumbprint(pkiPath('client-ec.pem'));
 const victimPem = readPki('client-ec.pem');
-/** client-ec's certificate as each server's own forwarding format encodes it. */
-const forgedCertificate: Record<ServerKind, string> = {
-  nginx: encodeURIComponent(victimPem),
-  apache: victimPem.trim().replace(/\n/g, ' '),
-};
+/** A certificate as each server's own forwarding format encodes it. */
+const encodeAs = (kind: HostileKind, pem: string): string =>
+  kind === 'nginx' ? encodeURIComponent(pem) : kind === 'apache' ? pem.trim().replace(/\n/g, ' ') : pem.replace(/-----[A-Z ]+-----|\s/g, '');
 
 const SPELLINGS: Readonly<Record<string, (name: string) => string>> = {
   'as the proxy spells it': (name) => name,
@@ -29,10 +27,13 @@ const SPELLINGS: Readonly<Record<string, (name: string) => string>> = {
   'repeated, two spellings': (name) => name,
 };
 
-function forgedHeaders(kind: ServerKind, spelling: string): [string, string][] {
+function forgedHeaders(kind: HostileKind, spelling: string): [string, string][] {
   const spell = SPELLINGS[spelling]!;
-  const lines: [string, string][] = [[spell('X-SSL-Client-Cert'), forgedCertificate[kind]], [spell('X-SSL-Client-Verify'), 'SUCCESS']];
-  if (spelling.startsWith('repeated')) lines.push(['x-ssl-client-cert', forgedCertificate[kind]], ['X_SSL_CLIENT_VERIFY', 'SUCCESS']);
+  const forged = encodeAs(kind, victimPem);
+  // What the server's verify header says for a good certificate: HAProxy's ssl_c_verify is 0.
+  const success = kind === 'haproxy' ? '0' : 'SUCCESS';
+  const lines: [string, string][] = [[spell('X-SSL-Client-Cert'), forged], [spell('X-SSL-Client-Verify'), success]];
+  if (spelling.startsWith('repeated')) lines.push(['x-ssl-client-cert', forged], ['X_SSL_CLIENT_VERIFY', success]);
   return lines;
 }
 const underscored = (spelling: string): boolean => spelling.includes('underscore') || spelling.startsWith('repeated');
@@ -43,16 +44,16 @@ const PRESENTED = {
 } as const;
 
 /**
- * The documented refusal. nginx drops underscore names and overwrites the rest: the token
- * endpoint answers 401 invalid_client. Apache refuses any forwarding header spelled with an
+ * The documented refusal. nginx drops underscore names and overwrites the rest, HAProxy deletes
+ * every spelling by pattern: the token endpoint answers 401 invalid_client. Apache refuses any forwarding header spelled with an
  * underscore with 403 before proxying (apache/mtls-forwarding.conf step 0).
  */
-function expected(kind: ServerKind, spelling: string, endpoint: 'token' | 'api'): { status: number; error?: string; reachesApp: boolean } {
+function expected(kind: HostileKind, spelling: string, endpoint: 'token' | 'api'): { status: number; error?: string; reachesApp: boolean } {
   if (kind === 'apache' && underscored(spelling)) return { status: 403, reachesApp: false };
   return endpoint === 'token' ? { status: 401, error: 'invalid_client', reachesApp: true } : { status: 401, error: 'invalid_token', reachesApp: true };
 }
 
-for (const kind of ['nginx', 'apache'] as const) {
+for (const kind of ['nginx', 'apache', 'haproxy'] as const) {
   const describeIf = serverAvailable(kind) ? describe : describe.skip;
 
   describeIf(`${kind} (real server, shipped template): forged forwarding headers`, () => {
@@ -62,7 +63,7 @@ for (const kind of ['nginx', 'apache'] as const) {
     beforeAll(async () => {
       stack = await startHostileStack(kind);
       // The legitimate client obtains a token bound to its certificate: the forger's prize.
-      const issued = await exchange({ port: stack.port, servername: MTLS_HOST, cert: 'client-ec-chain.pem', key: 'client-ec.key' },
+      const issued = await exchange({ port: stack.mtlsPort, servername: MTLS_HOST, cert: 'client-ec-chain.pem', key: 'client-ec.key' },
         tokenRequest(MTLS_HOST, `grant_type=client_credentials&client_id=${CLIENT_ID}`));
       if (issued.kind !== 'response' || issued.status !== 200) throw new Error(`no token for the legitimate client: ${JSON.stringify(issued).slice(0, 500)}\n${stack.server.logs()}`);
       victimToken = (JSON.parse(issued.body) as { access_token: string }).access_token;
@@ -71,7 +72,7 @@ for (const kind of ['nginx', 'apache'] as const) {
 
     const send = async (bytes: Buffer, host: string, presented: { cert?: string; key?: string }): Promise<Exchange> => {
       stack.app.reset();
-      return exchange({ port: stack.port, servername: host, ...presented }, bytes);
+      return exchange({ port: stack.portFor(host), servername: host, ...presented }, bytes);
     };
 
     const matrix = Object.keys(SPELLINGS).flatMap((spelling) => Object.keys(PRESENTED).flatMap((presented) =>
@@ -108,7 +109,7 @@ for (const kind of ['nginx', 'apache'] as const) {
 
     describe('the same requests from the legitimate client (the matrix can fail)', () => {
       it('presenting client-ec, forged headers naming another certificate: token issued for client-ec\'s own thumbprint', async () => {
-        const other = kind === 'nginx' ? encodeURIComponent(readPki('client-rsa.pem')) : readPki('client-rsa.pem').trim().replace(/\n/g, ' ');
+        const other = encodeAs(kind, readPki('client-rsa.pem'));
         const result = await send(tokenRequest(MTLS_HOST, `grant_type=client_credentials&client_id=${CLIENT_ID}`, [['x-ssl-client-cert', other], ['X-SSL-Client-Verify', 'SUCCESS']]),
           MTLS_HOST, { cert: 'client-ec-chain.pem', key: 'client-ec.key' });
         await withServerLogs([stack.server], () => {

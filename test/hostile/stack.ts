@@ -1,5 +1,5 @@
 /**
- * The hostile-input stack: a real nginx or Apache httpd, rendered from the shipped template, in
+ * The hostile-input stack: a real nginx, Apache httpd or HAProxy, rendered from the shipped template, in
  * front of an Express app composed from the library (clientCertificate, the authorization server,
  * a protected API). The app counts what reaches each handler, so a test can assert that NOTHING
  * reached a handler that should not have run.
@@ -16,7 +16,8 @@ import { authorizationServer, KeyStore, type ClientMetadata } from '../../src/is
 import { requireCertificateBoundToken, requireScope } from '../../src/resource/index.js';
 import type { Logger } from '../../src/log.js';
 import { renderTemplate } from '../../src/templates/index.js';
-import { freePort, startApache, startNginx, type RunningServer, type ServerKind } from '../helpers/servers.js';
+import { freePort, startServer, type RunningServer, type ServerKind } from '../helpers/servers.js';
+import { serverFiles } from '../templates/harness.js';
 import { pkiPath, readPki } from '../helpers/fixtures.js';
 
 export const ISSUER = 'https://as.localhost';
@@ -65,7 +66,7 @@ export interface HostileApp {
  * The app, as the README tells users to compose it. `trustedProxies` is exactly the proxy's
  * address (127.0.0.1), not `loopback`, so a client bound to 127.0.0.2 is an untrusted peer.
  */
-export async function startHostileApp(format: 'nginx' | 'apache', host = '127.0.0.1'): Promise<HostileApp> {
+export async function startHostileApp(format: 'nginx' | 'apache' | 'base64-der', host = '127.0.0.1'): Promise<HostileApp> {
   const counters: Counters = { passedCertificateMiddleware: 0, tokenRequests: 0, tokensIssued: 0, apiHandler: 0, thumbprints: [], otherPaths: [], logs: [] };
   const logger = countingLogger(counters);
   const keys = await KeyStore.generate();
@@ -110,22 +111,34 @@ export async function startHostileApp(format: 'nginx' | 'apache', host = '127.0.
   };
 }
 
+/** The servers the hostile suite runs through. */
+export type HostileKind = Extract<ServerKind, 'nginx' | 'apache' | 'haproxy'>;
+/** The format each server's template forwards the certificate in. */
+export const HOSTILE_FORMAT: Readonly<Record<HostileKind, 'nginx' | 'apache' | 'base64-der'>> = { nginx: 'nginx', apache: 'apache', haproxy: 'base64-der' };
+
 export interface HostileStack {
-  kind: ServerKind;
-  /** The web server's TLS port. */
+  kind: HostileKind;
+  /** The web server's TLS port (the plain host's, and the alias's unless it has its own). */
   port: number;
+  /** The port of the mTLS alias: HAProxy gives it a listener of its own. */
+  mtlsPort: number;
+  /** The port serving `host`. */
+  portFor(host: string): number;
   app: HostileApp;
   server: RunningServer;
   stop(): Promise<void>;
 }
 
 /** The shipped authorization-server template, rendered standalone, in front of a fresh app. */
-export async function startHostileStack(kind: ServerKind): Promise<HostileStack> {
-  const app = await startHostileApp(kind === 'nginx' ? 'nginx' : 'apache', '127.0.0.1');
+export async function startHostileStack(kind: HostileKind): Promise<HostileStack> {
+  const app = await startHostileApp(HOSTILE_FORMAT[kind], '127.0.0.1');
   const port = await freePort();
+  const mtlsPort = kind === 'haproxy' ? await freePort() : port;
+  const files = serverFiles(kind);
   const config = renderTemplate(kind, {
     serverName: PLAIN_HOST, mtlsServerName: MTLS_HOST, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${app.port}`,
-    certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem'),
+    certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem'), ...files.values,
+    ...(kind === 'haproxy' ? { mtlsListen: `127.0.0.1:${mtlsPort}` } : {}),
   }, { standalone: true });
   // nginx started as root runs its workers as `nobody`, which must reach temp/client_body to buffer
   // a body over client_body_buffer_size: a 0700 prefix makes every such request a 500 from nginx.
@@ -133,18 +146,21 @@ export async function startHostileStack(kind: ServerKind): Promise<HostileStack>
   chmodSync(prefix, 0o755);
   let server: RunningServer;
   try {
-    server = await (kind === 'nginx' ? startNginx : startApache)({ config, port, prefix });
+    server = await startServer(kind, { config, port, prefix });
   } catch (error) {
     await app.close();
     rmSync(prefix, { recursive: true, force: true });
+    files.remove();
     throw error;
   }
   return {
-    kind, port, app, server,
+    kind, port, mtlsPort, app, server,
+    portFor: (host) => (host === MTLS_HOST ? mtlsPort : port),
     stop: async () => {
       await server.stop();
       await app.close();
       rmSync(prefix, { recursive: true, force: true });
+      files.remove();
     },
   };
 }

@@ -8,7 +8,9 @@ import express from 'express';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clientCertificate } from '../../src/proxy/middleware.js';
 import type { ForwardedFormat } from '../../src/forwarded/index.js';
 import { FORWARDING_HEADERS, CHAIN_HEADER_COUNT } from '../../src/templates/index.js';
@@ -126,8 +128,20 @@ export const FORGED_FIXTURE = 'client-ed25519.pem';
 export const FORGED_THUMBPRINT = opensslThumbprint(pkiPath(FORGED_FIXTURE));
 const forgedPem = readPki(FORGED_FIXTURE);
 const forgedBase64 = forgedPem.replace(/-----[A-Z ]+-----|\s/g, '');
-/** A marker found in every forged value, whatever its encoding. */
-export const FORGED_MARKER = forgedBase64.slice(40, 80);
+/**
+ * A marker found in every forged value, whatever its encoding, and in no other certificate: 24
+ * letters and digits (unchanged by percent-encoding) within one PEM line (unbroken by newlines
+ * or Apache's spaces), from the second half of the DER (key and signature), not the issuer name
+ * that certificates of one CA share.
+ */
+export const FORGED_MARKER = ((): string => {
+  const lines = forgedPem.split('\n').filter((line) => /^[A-Za-z0-9+/=]{64}$/.test(line));
+  for (const line of lines.slice(Math.floor(lines.length / 2))) {
+    const window = /[A-Za-z0-9]{24}/.exec(line);
+    if (window) return window[0];
+  }
+  throw new Error(`no marker in ${FORGED_FIXTURE}`);
+})();
 
 /** The forged value of a header, in an encoding the app could decode. */
 function forgedValue(name: string): string {
@@ -170,6 +184,13 @@ export function forgeriesSeen(rawHeaders: readonly string[]): { any: string[]; a
     if (rawHeaders[index + 1]!.includes(FORGED_MARKER)) any.push(rawHeaders[index]!);
   }
   return { any, asConfiguredName: any.filter((name) => forwardingNames.has(name.toLowerCase())) };
+}
+
+/** The values of every copy of `name` (case-insensitive) that reached the app, in order. */
+export function headerValues(rawHeaders: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let index = 0; index < rawHeaders.length; index += 2) if (rawHeaders[index]!.toLowerCase() === name.toLowerCase()) values.push(rawHeaders[index + 1]!);
+  return values;
 }
 
 /** How many copies of `name` (case-insensitive) reached the app. */
@@ -219,6 +240,19 @@ export function templateValues(listenPort: number, upstreamPort: number) {
     listen: `127.0.0.1:${listenPort}`, upstream: `127.0.0.1:${upstreamPort}`,
     certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem'),
   };
+}
+
+/**
+ * Server files a template needs beyond the fixtures, and the template values naming them.
+ * HAProxy's `crt` wants the key in the certificate file (or beside it as `<file>.key`): a
+ * temporary copy of server.pem with server.key appended, removed by `remove()`.
+ */
+export function serverFiles(kind: string): { values: { certificate?: string; certificateKey?: string }; remove(): void } {
+  if (kind !== 'haproxy') return { values: {}, remove: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-pop-crt-'));
+  const file = join(dir, 'server.pem');
+  writeFileSync(file, `${readPki('server.pem')}${readPki('server.key')}`, { mode: 0o600 });
+  return { values: { certificate: file, certificateKey: undefined }, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export { CHAIN_HEADER_COUNT, readFileSync };

@@ -3,7 +3,7 @@
  * rendered template must contain. `nginx -t` / `apache2 -t` run on each rendered file.
  */
 import { describe, expect, it } from '@jest/globals';
-import { CHAIN_HEADER_COUNT, FORWARDING_HEADERS, renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, type TemplateValues } from '../../src/templates/index.js';
+import { CHAIN_HEADER_COUNT, FORWARDING_HEADERS, renderTemplate, TEMPLATE_SITES, type TemplateValues } from '../../src/templates/index.js';
 import { serverAvailable, testApacheConfig, testNginxConfig } from '../helpers/servers.js';
 import { pkiPath } from '../helpers/fixtures.js';
 
@@ -29,6 +29,9 @@ const GOOD: Record<(typeof KEYS)[number], string> = {
   certificateHeader: 'X-Cert', verifyHeader: 'X-Verify', chainHeaderPrefix: 'X-Chain-',
 };
 const INJECTIONS = ['\n', '\r', ';', '"', "'", '{', '}', '#', '$', '\\', '<', '>', ' ', '\t', '`', '&', '%', '\0'];
+
+/** The web servers of this file; haproxy has its own (haproxy-render.test.ts): its alias needs mtlsListen. */
+const TEMPLATE_SERVERS = ['nginx', 'apache', 'iis'] as const;
 
 /** Every rendered variant: server x site x standalone, default and custom header names, one and three upstreams (not iis). */
 const RENDERINGS = TEMPLATE_SERVERS.flatMap((server) => TEMPLATE_SITES.flatMap((site) => [false, true].flatMap((standalone) =>

@@ -4,24 +4,31 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { renderTemplate } from '../../src/templates/index.js';
-import { freePort, serverAvailable, startApache, startNginx, testNginxConfig } from '../helpers/servers.js';
+import { freePort, serverAvailable, startApache, startHaproxy, startNginx, testNginxConfig } from '../helpers/servers.js';
+import { serverFiles } from './harness.js';
 import { pkiPath } from '../helpers/fixtures.js';
 
 const alive = (pid: number): boolean => {
   try { process.kill(pid, 0); return true; } catch { return false; }
 };
 
-describe.each([['nginx', startNginx], ['apache', startApache]] as const)('start%s(options)', (kind, start) => {
+describe.each([['nginx', startNginx], ['apache', startApache], ['haproxy', startHaproxy]] as const)('start%s(options)', (kind, start) => {
   (serverAvailable(kind) ? it : it.skip)('runs the rendered config in the foreground, and stop() kills it by pid', async () => {
     const port = await freePort();
+    const files = serverFiles(kind);
     const config = renderTemplate(kind, {
       serverName: 'as.localhost', listen: `127.0.0.1:${port}`, upstream: '127.0.0.1:9',
-      certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem'),
+      certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem'), ...files.values,
+      ...(kind === 'haproxy' ? { mtlsListen: `127.0.0.1:${await freePort()}` } : {}),
     }, { standalone: true });
-    const server = await start({ config, port });
-    expect(alive(server.pid)).toBe(true);
-    await server.stop();
-    expect(alive(server.pid)).toBe(false);
+    try {
+      const server = await start({ config, port });
+      expect(alive(server.pid)).toBe(true);
+      await server.stop();
+      expect(alive(server.pid)).toBe(false);
+    } finally {
+      files.remove();
+    }
   });
 
   (serverAvailable(kind) ? it : it.skip)('rejects with the server\'s own logs when the config is broken', async () => {

@@ -1,5 +1,5 @@
 /**
- * N app instances behind one real nginx / Apache httpd, rendered from the shipped template with an
+ * N app instances behind one real nginx / Apache httpd / HAProxy, rendered from the shipped template with an
  * upstream list: requests are spread over the instances, a stopped instance is routed around and
  * taken back once it returns, and request bodies are capped by the template, never answered 500.
  */
@@ -9,9 +9,9 @@ import { request as httpsRequest } from 'node:https';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderTemplate } from '../../src/templates/index.js';
-import { freePort, serverAvailable, startApache, startNginx, withServerLogs, type RunningServer, type ServerKind } from '../helpers/servers.js';
+import { freePort, serverAvailable, startServer, withServerLogs, type RunningServer } from '../helpers/servers.js';
 import { readPki } from '../helpers/fixtures.js';
-import { SERVER_NAME, templateValues } from './harness.js';
+import { SERVER_NAME, serverFiles, templateValues } from './harness.js';
 
 /** One app instance: answers which instance it is and how many body bytes it read; counts what reached it. */
 class Instance {
@@ -91,23 +91,29 @@ const tally = (answers: readonly Answer[]): Record<string, number> => {
   return counts;
 };
 
-describe.each(['nginx', 'apache'] as const)('%s: the authorization-server template with two upstreams', (kind: ServerKind) => {
+describe.each(['nginx', 'apache', 'haproxy'] as const)('%s: the authorization-server template with two upstreams', (kind) => {
   const available = serverAvailable(kind);
   const instances = [new Instance('A'), new Instance('B')] as const;
   let server: RunningServer | undefined;
+  let files: ReturnType<typeof serverFiles> | undefined;
   let port = 0;
 
   beforeAll(async () => {
     if (!available) return;
     for (const instance of instances) await instance.start();
     port = await freePort();
-    const config = renderTemplate(kind, { ...templateValues(port, 0), upstream: instances.map((instance) => `127.0.0.1:${instance.port}`) }, { standalone: true });
-    server = await (kind === 'nginx' ? startNginx : startApache)({ config, port });
+    files = serverFiles(kind);
+    const config = renderTemplate(kind, {
+      ...templateValues(port, 0), ...files.values, upstream: instances.map((instance) => `127.0.0.1:${instance.port}`),
+      ...(kind === 'haproxy' ? { mtlsListen: `127.0.0.1:${await freePort()}` } : {}),
+    }, { standalone: true });
+    server = await startServer(kind, { config, port });
   }, 30_000);
 
   afterAll(async () => {
     await server?.stop();
     for (const instance of instances) await instance.stop();
+    files?.remove();
   });
 
   (available ? describe : describe.skip)('balancing and failover', () => {
@@ -161,8 +167,8 @@ describe.each(['nginx', 'apache'] as const)('%s: the authorization-server templa
       });
     });
 
-    // Apache applies no body limit to proxied requests: it streams a chunked body to the app,
-    // whose own limit (8 KiB in the authorization server) answers it.
+    // Apache applies no body limit to proxied requests, and HAProxy's cap reads Content-Length:
+    // both stream a chunked body to the app, whose own limit (8 KiB in the authorization server) answers it.
     it(`${kind === 'nginx' ? 'refuses a chunked 100 KB POST with 413 from nginx' : 'streams a chunked 100 KB POST to an instance, whole (the app caps it)'}`, async () => {
       const answer = await send(port, 'POST', { bytes: 100_000, chunked: true });
       await withServerLogs([server], () => {
