@@ -33,6 +33,29 @@ describe('mtls-pop render', () => {
     }
   });
 
+  it('renders haproxy with --mtls-listen and --crl, exactly as renderTemplate, files resolved from the working directory', async () => {
+    const result = await cli(['render', 'haproxy', '--server-name', 'as.example.com', '--listen', '443', '--mtls-listen', '8443',
+      '--certificate', 'as.pem', '--client-ca', '/etc/ssl/clients.pem', '--crl', 'clients.crl'], { cwd });
+    expect(result.code).toBe(0);
+    const expected = renderTemplate('haproxy', { serverName: 'as.example.com', listen: '443', mtlsListen: '8443', certificate: join(cwd, 'as.pem'), clientCa: '/etc/ssl/clients.pem', crl: join(cwd, 'clients.crl') });
+    expect(result.stdout.trimEnd()).toBe(expected.trimEnd());
+    expect(result.stdout).toContain(` crl-file ${join(cwd, 'clients.crl')}\n`);
+  });
+
+  it('haproxy: takes mtlsListen from the port of issuer.mtlsUrl in --config', async () => {
+    const config = join(cwd, 'alias-port.json');
+    writeFileSync(config, JSON.stringify({ mode: 'behind-proxy', proxy: { trustedProxies: ['loopback'] }, issuer: { url: 'https://as.example.com', mtlsUrl: 'https://mtls.as.example.com:8443' } }));
+    const result = await cli(['render', 'haproxy', '--config', config, '--certificate', '/etc/ssl/as.pem', '--client-ca', '/etc/ssl/clients.pem']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^\s*bind :443 ssl crt \/etc\/ssl\/as\.pem$/m);
+    expect(result.stdout).toMatch(/^\s*bind :8443 ssl crt \/etc\/ssl\/as\.pem verify optional /m);
+  });
+
+  it('haproxy: a missing --mtls-listen, or a key file HAProxy would not read, is one line naming the flag', async () => {
+    expectOneLineError(await cli(['render', 'haproxy', '--server-name', 'as.example.com', '--certificate', '/etc/ssl/as.pem', '--client-ca', '/etc/ssl/c.pem']), 2, /^mtls-pop render: --mtls-listen: is required for haproxy/);
+    expectOneLineError(await cli(['render', 'haproxy', '--server-name', 'as.example.com', '--mtls-listen', '8443', ...files]), 2, /^mtls-pop render: --certificate-key: haproxy reads the key from the certificate file itself or from "\/etc\/ssl\/as\.pem\.key"/);
+  });
+
   it('renders the IIS web.config without certificate files (IIS keeps them in its store)', async () => {
     const result = await cli(['render', 'iis', '--server-name', 'as.example.com']);
     expect(result.code).toBe(0);
@@ -61,7 +84,7 @@ describe('mtls-pop render', () => {
   describe('wrong arguments: one line, exit 2', () => {
     it.each([
       ['no server', ['render'], /expected the server: nginx, apache, iis/],
-      ['an unknown server', ['render', 'caddy'], /the server must be one of nginx, apache, iis; got 'caddy'/],
+      ['an unknown server', ['render', 'lighttpd'], /the server must be one of nginx, apache, iis, haproxy\b.*; got 'lighttpd'/],
       ['no server name', ['render', 'nginx', ...files], /--server-name is required/],
       ['a missing certificate', ['render', 'nginx', '--server-name', 'as.example.com'], /^mtls-pop render: --certificate: is required/],
       ['a server name that would inject a directive', ['render', 'nginx', '--server-name', 'as.example.com;include /etc/passwd', ...files], /^mtls-pop render: --server-name: .*could inject configuration/],

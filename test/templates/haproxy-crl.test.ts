@@ -20,7 +20,7 @@ import { MTLS_SERVER_NAME, echo, headerValues, reference, request, serverFiles, 
   let mtlsPort = 0;
 
   beforeAll(async () => {
-    app = await startApp('base64-der');
+    app = await startApp({ preset: 'haproxy' });
     dir = mkdtempSync(join(tmpdir(), 'mtls-pop-crl-'));
     const crl = join(dir, 'clients.crl');
     // One CRL for every CA of the chain: the intermediate revokes client-rsa, the root nothing.

@@ -4,26 +4,26 @@
  */
 import { describeRealServer } from './real-server.js';
 
-// The verify header carries OpenSSL's verify result as HAProxy's ssl_c_verify gives it.
-const app = (verify: string) => ({ kind: 'app', verify, chain: [] }) as const;
+// The verify header carries OpenSSL's verify result as HAProxy's ssl_c_verify gives it; the app
+// reads it with the preset 'haproxy' alone.
+const app = (verifyHeader: string | null, verify: string, reason?: string) => ({ kind: 'app', verify, verifyHeader, ...(reason ? { reason } : {}), chain: [] }) as const;
 
 describeRealServer({
   kind: 'haproxy',
-  format: 'base64-der',
-  verifyReport: 'raw-header',
+  format: { preset: 'haproxy' },
   separateMtlsListener: true,
   removesEverySpelling: true,
   outcomes: {
-    'a valid EC certificate': app('0'),
-    'a valid RSA certificate': app('0'),
+    'a valid EC certificate': app('0', 'SUCCESS'),
+    'a valid RSA certificate': app('0', 'SUCCESS'),
     // No certificate: no verify header at all (ssl_c_verify would say 0, "success").
-    'no certificate': app('absent'),
+    'no certificate': app(null, 'NONE'),
     // Only unknown-issuer errors are ignored (crt-ignore-err): an expired certificate fails the handshake.
     'an expired certificate': { kind: 'tls-error', message: /certificate expired/ },
-    'a certificate from an unrelated CA': app('21'),
-    'a self-signed certificate': app('18'),
+    'a certificate from an unrelated CA': app('21', 'FAILED', 'X509_V_ERR 21'),
+    'a self-signed certificate': app('18', 'FAILED', 'X509_V_ERR 18'),
     // HAProxy forwards the leaf only.
-    'a chain with an intermediate': app('0'),
+    'a chain with an intermediate': app('0', 'SUCCESS'),
   },
   // The template deletes every spelling by pattern. Every forged header twice makes a request head
   // of about 24 KB, over HAProxy's 16 KiB buffer (tune.bufsize): HAProxy answers 400 itself (the

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientCertificate } from '../../src/proxy/middleware.js';
 import type { ForwardedFormat } from '../../src/forwarded/index.js';
+import type { PresetName } from '../../src/proxy/presets/index.js';
 import { FORWARDING_HEADERS, CHAIN_HEADER_COUNT } from '../../src/templates/index.js';
 import { pkiPath, readPki, opensslThumbprint, opensslSubject } from '../helpers/fixtures.js';
 
@@ -30,10 +31,13 @@ export interface Echo {
   rawHeaders: string[];
 }
 
-/** The app behind the web server, configured exactly as the README tells users to. */
-export async function startApp(format: ForwardedFormat, chainHeader?: string): Promise<{ port: number; close: () => Promise<void> }> {
+/**
+ * The app behind the web server, configured exactly as the README tells users to: with the
+ * format and header names, or with the proxy's preset word alone.
+ */
+export async function startApp(format: ForwardedFormat | { preset: PresetName }, chainHeader?: string): Promise<{ port: number; close: () => Promise<void> }> {
   const app = express();
-  app.use(clientCertificate({
+  app.use(clientCertificate(typeof format === 'object' ? { trustedProxies: 'loopback', preset: format.preset } : {
     trustedProxies: 'loopback', format, header: 'x-ssl-client-cert', verifyHeader: 'x-ssl-client-verify',
     ...(chainHeader ? { chainHeader } : {}),
   }));

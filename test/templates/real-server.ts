@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderTemplate, type TemplateServer } from '../../src/templates/index.js';
+import type { PresetName } from '../../src/proxy/presets/index.js';
 import { freePort, serverAvailable, startServer, withServerLogs, type RunningServer } from '../helpers/servers.js';
 import {
   CLIENT_CASES, FORGED_THUMBPRINT, MTLS_SERVER_NAME, SERVER_NAME, SPELLINGS, copies, echo, forgedHeaders, forgeriesSeen,
@@ -12,20 +13,19 @@ import {
 } from './harness.js';
 
 /**
- * What the app (or the client) sees for one client case. `verify`: the middleware's verification
- * status, or with `verifyReport: 'raw-header'` the verify header's value as sent (`absent`: none).
+ * What the app (or the client) sees for one client case: the middleware's verification status and
+ * reason, and (`verifyHeader`) the verify header's value as the server sent it, `null` for none.
  */
 export type Outcome =
-  | { kind: 'app'; verify: string; reason?: string; chain: readonly string[] }
+  | { kind: 'app'; verify: string; reason?: string; verifyHeader?: string | null; chain: readonly string[] }
   | { kind: 'server-refusal'; status: number; body: RegExp }
   | { kind: 'tls-error'; message: RegExp };
 
 export interface ServerBehaviour {
   kind: TemplateServer & ('nginx' | 'apache' | 'haproxy');
-  format: 'nginx' | 'apache' | 'base64-der';
+  /** How the app reads the headers: a format (with the templates' default names), or a preset word. */
+  format: 'nginx' | 'apache' | 'base64-der' | { preset: PresetName };
   chainHeader?: string;
-  /** How the outcomes' `verify` is checked: the middleware's status (default), or the raw header value. */
-  verifyReport?: 'middleware' | 'raw-header';
   /** The mTLS alias has a listener of its own (`mtlsListen`). Default false: one port for both hosts. */
   separateMtlsListener?: boolean;
   /** No forged value reaches the app under any header name (every spelling removed). Default false. */
@@ -74,13 +74,9 @@ export function describeRealServer(behaviour: ServerBehaviour): void {
     const send = (clientCase: ClientCase, spelling: string, servername = MTLS_SERVER_NAME, host = MTLS_SERVER_NAME): Promise<ClientResult> =>
       request({ port: servername === MTLS_SERVER_NAME ? mtlsPort : port, servername, host, ...(clientCase.cert ? { cert: clientCase.cert, key: clientCase.key! } : {}), headers: forgedHeaders(spelling) });
     const checkVerify = (seen: ReturnType<typeof echo>, outcome: Outcome & { kind: 'app' }): void => {
-      if (behaviour.verifyReport === 'raw-header') {
-        const values = headerValues(seen.rawHeaders, 'X-SSL-Client-Verify');
-        expect(values).toEqual(outcome.verify === 'absent' ? [] : [outcome.verify]);
-      } else {
-        expect(seen.verification).toEqual({ status: outcome.verify, ...(outcome.reason ? { reason: outcome.reason } : {}) });
-        expect(copies(seen.rawHeaders, 'X-SSL-Client-Verify')).toBe(1);
-      }
+      expect(seen.verification).toEqual({ status: outcome.verify, ...(outcome.reason ? { reason: outcome.reason } : {}) });
+      if (outcome.verifyHeader === undefined) expect(copies(seen.rawHeaders, 'X-SSL-Client-Verify')).toBe(1);
+      else expect(headerValues(seen.rawHeaders, 'X-SSL-Client-Verify')).toEqual(outcome.verifyHeader === null ? [] : [outcome.verifyHeader]);
     };
 
     const cases = CLIENT_CASES.flatMap((clientCase) => Object.keys(SPELLINGS).map((spelling) => [clientCase.name, spelling, clientCase] as const));
@@ -190,8 +186,8 @@ export function describeRealServer(behaviour: ServerBehaviour): void {
         const seen = echo(result);
         expect(seen.status).toBe(200);
         if (outcome.kind === 'app') {
-          if (behaviour.verifyReport === 'raw-header') expect(headerValues(seen.rawHeaders, 'X-SSL-Client-Verify')).toEqual(outcome.verify === 'absent' ? [] : [outcome.verify]);
-          else expect(seen.verification?.status).toBe(outcome.verify);
+          expect(seen.verification?.status).toBe(outcome.verify);
+          if (outcome.verifyHeader !== undefined) expect(headerValues(seen.rawHeaders, 'X-SSL-Client-Verify')).toEqual(outcome.verifyHeader === null ? [] : [outcome.verifyHeader]);
         }
         expect(seen.thumbprint).toBe(clientCase.leaf ? reference(clientCase.leaf).thumbprint : undefined);
         expect(forgeriesSeen(seen.rawHeaders).any).toEqual([]);

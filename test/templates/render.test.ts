@@ -111,7 +111,7 @@ describe('renderTemplate(server, values, options)', () => {
     });
 
     it('refuses an unknown server, site or option', () => {
-      expect(() => renderTemplate('caddy' as 'nginx', VALUES)).toThrow(TypeError);
+      expect(() => renderTemplate('lighttpd' as 'nginx', VALUES)).toThrow(TypeError);
       expect(() => renderTemplate('nginx', VALUES, { site: 'resource' as 'api' })).toThrow(TypeError);
       expect(() => renderTemplate('nginx', VALUES, { standlone: true } as never)).toThrow('unknown render option "standlone"');
     });
