@@ -165,7 +165,7 @@ describe('clientCertificate({ preset })', () => {
     it('reads 0 (HAProxy\'s "no error") as NONE, not as a verified certificate', async () => {
       const a = await app({ preset: 'haproxy', trustedProxies: 'loopback' });
       const response = await get(a, { 'x-ssl-client-verify': '0' }).expect(200);
-      expect(response.body).toEqual({ thumbprint: null, verification: { status: 'NONE' } });
+      expect(response.body).toMatchObject({ thumbprint: null, verification: { status: 'NONE' } });
     });
   });
 
@@ -173,7 +173,7 @@ describe('clientCertificate({ preset })', () => {
     it('override its header and format and keep its verify values\' meaning', async () => {
       const a = await app({ preset: 'haproxy', header: 'x-client-der', verifyHeader: 'x-client-verify-code', trustedProxies: 'loopback' });
       const response = await get(a, { 'x-client-der': base64Leaf('client-rsa.pem'), 'x-client-verify-code': '0' }).expect(200);
-      expect(response.body).toEqual({ thumbprint: leaf, verification: { status: 'SUCCESS' } });
+      expect(response.body).toMatchObject({ thumbprint: leaf, verification: { status: 'SUCCESS' } });
       // The preset's own names are no longer read, so a copy of them is not believed either.
       expect((await get(a, { 'x-ssl-client-cert': base64Leaf('client-rsa.pem') }).expect(200)).body.thumbprint).toBeNull();
     });
