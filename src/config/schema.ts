@@ -5,7 +5,7 @@
 export const MODES = ['tls', 'behind-proxy'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const FORMATS = ['nginx', 'apache', 'apache-escaped', 'base64-der', 'rfc9440', 'xfcc', 'aws-alb', 'auto'] as const;
+export const FORMATS = ['nginx', 'apache', 'apache-escaped', 'base64-der', 'base64-pem', 'rfc9440', 'xfcc', 'aws-alb', 'auto'] as const;
 export const SIGNING_ALGORITHMS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,8 +1,9 @@
 import { CertificateHeaderError } from '../certificate/errors.js';
 import { APACHE_ABSENT } from './apache.js';
+import { BASE64_PEM_PREFIX } from './base64-pem.js';
 
 /** A concrete format, as `detectForwardedFormat` names it. */
-export type DetectedFormat = 'nginx' | 'apache' | 'apache-escaped' | 'base64-der' | 'rfc9440' | 'xfcc' | 'aws-alb';
+export type DetectedFormat = 'nginx' | 'apache' | 'apache-escaped' | 'base64-der' | 'base64-pem' | 'rfc9440' | 'xfcc' | 'aws-alb';
 
 const ESCAPED_BEGIN = '-----BEGIN%20CERTIFICATE-----';
 const XFCC_KEY = /^(?:by|hash|cert|chain|subject|uri|dns)=/i;
@@ -22,7 +23,8 @@ function hasLowerCaseEscape(value: string): boolean {
  * 3. `-----BEGIN%20CERTIFICATE-----`: apache-escaped if any escape uses lower-case hex,
  *    else aws-alb if a literal `+`, `/` or `=` appears, else nginx;
  * 4. a known Envoy key then `=` (`By=`, `Hash=`, `Cert=`, `Chain=`, `Subject=`, `URI=`, `DNS=`): xfcc;
- * 5. a base64 character (a DER certificate's base64 starts `MI`): base64-der.
+ * 5. base64 of `-----BEGIN` (`LS0tLS1CRUdJTi`): base64-pem;
+ * 6. a base64 character (a DER certificate's base64 starts `MI`): base64-der.
  * The prefixes exclude each other, so at most one rule matches. Deployments should still pin
  * their proxy's format: detection widens what a misconfigured proxy can get accepted.
  * @throws {CertificateHeaderError} `ERR_CERT_HEADER_FORMAT` when nothing matches
@@ -39,6 +41,7 @@ export function detectForwardedFormat(value: string): DetectedFormat {
     return 'nginx';
   }
   if (XFCC_KEY.test(value)) return 'xfcc';
+  if (value.startsWith(BASE64_PEM_PREFIX)) return 'base64-pem';
   if (BASE64_START.test(value)) return 'base64-der';
   throw new CertificateHeaderError('ERR_CERT_HEADER_FORMAT', 'the value matches no known forwarding format');
 }

@@ -5,6 +5,7 @@ import { apache } from './apache.js';
 import { detectForwardedFormat, type DetectedFormat } from './auto.js';
 import { awsAlb } from './aws-alb.js';
 import { base64Der } from './base64-der.js';
+import { base64Pem } from './base64-pem.js';
 import { asChainError } from './chain-error.js';
 import { nginx } from './nginx.js';
 import { assertKnownKeys, didYouMean } from './options.js';
@@ -12,7 +13,7 @@ import { rfc9440 } from './rfc9440.js';
 import type { FormatDecoder } from './types.js';
 import { xfcc } from './xfcc.js';
 
-export type ForwardedFormat = 'nginx' | 'apache' | 'apache-escaped' | 'base64-der' | 'rfc9440' | 'xfcc' | 'aws-alb' | 'auto';
+export type ForwardedFormat = 'nginx' | 'apache' | 'apache-escaped' | 'base64-der' | 'base64-pem' | 'rfc9440' | 'xfcc' | 'aws-alb' | 'auto';
 export { detectForwardedFormat, type DetectedFormat } from './auto.js';
 export { percentDecodeStrict } from './percent-decode.js';
 export { parseByteSequenceItem, parseByteSequenceList } from './structured-field.js';
@@ -24,6 +25,7 @@ const DECODERS: Readonly<Record<DetectedFormat, FormatDecoder>> = {
   apache,
   'apache-escaped': apacheEscaped,
   'base64-der': base64Der,
+  'base64-pem': base64Pem,
   rfc9440,
   xfcc,
   'aws-alb': awsAlb,

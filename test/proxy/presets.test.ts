@@ -3,7 +3,7 @@ import { PRESETS, PRESET_HEADER_NAMES, PRESET_NAMES, type PresetName } from '../
 import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
 import { readHeader } from '../forwarded/helpers.js';
 import { startApp, type TestApp } from './helpers.js';
-import { base64Leaf, opensslDerThumbprint, traefikIngressNginxCert, traefikPassTlsClientCert } from './presets/samples.js';
+import { albQuote, base64Leaf, base64OfPem, nginxEscape, opensslDerThumbprint, pemBlocks, rfc9440Chain, rfc9440Leaf, traefikIngressNginxCert, traefikPassTlsClientCert, xfccElement } from './presets/samples.js';
 
 type Status = 'SUCCESS' | 'FAILED' | 'NONE' | 'UNKNOWN';
 
@@ -26,6 +26,11 @@ const intermediate = opensslDerThumbprint('intermediate-ca.pem');
  * not among them: HTTP strips them on the wire, RFC 9110 section 5.5.)
  */
 const NOT_SUCCESS = ['success', 'SUCCESS:', 'SUCCESS;', 'true', '1', 'ok', '', 'SUCCESS,SUCCESS', 'SUCCESS, NONE'];
+
+const notSuccess = (header: string, extra: Record<string, string> = {}) =>
+  NOT_SUCCESS.map((value): [Record<string, string>, Status] => [{ [header]: value, ...extra }, 'UNKNOWN']);
+const NO_FLAG: [Record<string, string>, Status][] = [];
+const RSA_SUBJECT = 'CN=client-rsa,OU=Payments,O=Example Corp,C=US';
 
 const CASES: PresetCase[] = [
   {
@@ -104,7 +109,97 @@ const CASES: PresetCase[] = [
     source: 'Caddy {http.request.tls.client.certificate_der_base64} (base64.StdEncoding of the leaf)',
     sample: { 'x-ssl-client-cert': base64Leaf('client-rsa-chain.pem') },
     chain: false,
-    verification: [],
+    verification: NO_FLAG,
+  },
+  {
+    preset: 'envoy',
+    source: 'Envoy conn_manager_utility.cc mutateXfccRequestHeader, cert and chain set; a client-written element before it',
+    sample: {
+      'x-forwarded-client-cert': [
+        xfccElement('client-unrelated.pem', { by: 'spiffe://forged', subject: 'CN=forged' }),
+        xfccElement('client-rsa-chain.pem', { by: 'spiffe://example.com/edge', subject: RSA_SUBJECT, cert: true, chain: true }),
+      ].join(','),
+    },
+    chain: true,
+    verification: NO_FLAG,
+  },
+  {
+    preset: 'istio',
+    source: 'Istio sidecar APPEND_FORWARD with setCurrentClientCertDetails.cert: the gateway\'s element, then the sidecar\'s',
+    sample: {
+      'x-forwarded-client-cert': [
+        xfccElement('client-unrelated.pem', { by: 'spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway', subject: 'CN=external' }),
+        xfccElement('client-rsa.pem', { by: 'spiffe://cluster.local/ns/default/sa/api', subject: '', uri: 'spiffe://cluster.local/ns/default/sa/client' }),
+      ].join(','),
+    },
+    chain: false,
+    verification: NO_FLAG,
+  },
+  {
+    preset: 'aws-alb',
+    source: 'AWS ALB verify mode: URL-encoded PEM with +=/ safe (AWS ALB mutual authentication docs)',
+    sample: { 'x-amzn-mtls-clientcert-leaf': albQuote(pemBlocks('client-rsa-chain.pem')[0]!) },
+    chain: false,
+    verification: NO_FLAG,
+  },
+  {
+    preset: 'aws-alb-passthrough',
+    source: 'AWS ALB passthrough mode: the whole chain as sent, URL-encoded PEM with +=/ safe',
+    sample: { 'x-amzn-mtls-clientcert': albQuote(pemBlocks('client-rsa-chain.pem').join('')) },
+    chain: true,
+    verification: NO_FLAG,
+  },
+  {
+    preset: 'cloudfront',
+    source: 'CloudFront-Viewer-Cert-Pem as in the CloudFront docs\' example: -----BEGIN%20CERTIFICATE-----%0A...',
+    sample: { 'cloudfront-viewer-cert-pem': nginxEscape(pemBlocks('client-rsa-chain.pem')[0]!) },
+    chain: false,
+    verification: NO_FLAG,
+  },
+  {
+    preset: 'cloudflare',
+    source: 'cf.tls_client_auth.cert_rfc9440 / cert_chain_rfc9440 (Cloudflare field reference: ":MII...:", chain ", "-joined)',
+    sample: { 'client-cert': rfc9440Leaf('client-rsa-chain.pem'), 'client-cert-chain': rfc9440Chain('client-rsa-chain.pem') },
+    chain: true,
+    verification: [
+      [{ 'cf-cert-verified': 'true', 'cf-cert-revoked': 'false' }, 'SUCCESS'],
+      [{ 'cf-cert-verified': 'true', 'cf-cert-revoked': 'true' }, 'FAILED'],
+      [{ 'cf-cert-verified': 'false', 'cf-cert-revoked': 'false' }, 'FAILED'],
+      [{ 'cf-cert-verified': 'true' }, 'UNKNOWN'],
+      [{ 'cf-cert-verified': 'true', 'cf-cert-revoked': 'no' }, 'UNKNOWN'],
+      [{ 'cf-cert-revoked': 'false' }, 'UNKNOWN'],
+      ...['TRUE', 'yes', 'SUCCESS', '', 'true,true', '2'].map((value): [Record<string, string>, Status] => [{ 'cf-cert-verified': value, 'cf-cert-revoked': 'false' }, 'UNKNOWN']),
+    ],
+  },
+  {
+    preset: 'gcp',
+    source: 'Google Cloud {client_cert_leaf} / {client_cert_chain}: RFC 9440 byte sequences',
+    sample: { 'x-client-cert-leaf': rfc9440Leaf('client-rsa-chain.pem'), 'x-client-cert-chain': rfc9440Chain('client-rsa-chain.pem') },
+    chain: true,
+    verification: [
+      [{ 'x-client-cert-chain-verified': 'true' }, 'SUCCESS'],
+      [{ 'x-client-cert-chain-verified': 'false', 'x-client-cert-error': 'client_cert_chain_exceeded_limit' }, 'FAILED'],
+      [{ 'x-client-cert-chain-verified': 'false' }, 'FAILED'],
+      ...['True', '1', 'SUCCESS', '', 'true,true'].map((value): [Record<string, string>, Status] => [{ 'x-client-cert-chain-verified': value }, 'UNKNOWN']),
+    ],
+  },
+  {
+    preset: 'azure-app-service',
+    source: 'Azure App Service X-ARR-ClientCert: base64 DER of the leaf',
+    sample: { 'x-arr-clientcert': base64Leaf('client-rsa-chain.pem') },
+    chain: false,
+    verification: NO_FLAG,
+  },
+  {
+    preset: 'fastly',
+    source: 'Fastly tls.client.certificate.raw_certificate_b64: base64 of the PEM text',
+    sample: { 'x-fastly-client-cert': base64OfPem('client-rsa-chain.pem') },
+    chain: false,
+    verification: [
+      [{ 'x-fastly-client-cert-verified': '1' }, 'SUCCESS'],
+      [{ 'x-fastly-client-cert-verified': '0' }, 'FAILED'],
+      ...notSuccess('x-fastly-client-cert-verified').filter(([values]) => values['x-fastly-client-cert-verified'] !== '1'),
+    ],
   },
 ];
 
@@ -151,7 +246,8 @@ describe('clientCertificate({ preset })', () => {
       it('reports UNKNOWN and refuses requireVerified at construction, saying where to verify', async () => {
         const a = await app({ preset, trustedProxies: 'loopback' });
         expect((await get(a, sample).expect(200)).body.verification).toEqual({ status: 'UNKNOWN' });
-        expect(() => clientCertificate({ preset, trustedProxies: 'loopback', requireVerified: true })).toThrow(/requireVerified cannot be checked with preset .*(verify in|never verified)/);
+        const { verification: how } = PRESETS[preset];
+        expect(() => clientCertificate({ preset, trustedProxies: 'loopback', requireVerified: true })).toThrow(`requireVerified cannot be checked with preset '${preset}': ${'unverifiable' in how ? how.unverifiable : ''}`);
       });
     }
 
@@ -166,6 +262,48 @@ describe('clientCertificate({ preset })', () => {
       const a = await app({ preset: 'haproxy', trustedProxies: 'loopback' });
       const response = await get(a, { 'x-ssl-client-verify': '0' }).expect(200);
       expect(response.body).toMatchObject({ thumbprint: null, verification: { status: 'NONE' } });
+    });
+  });
+
+  describe('the element the trusted hop appended (envoy, istio)', () => {
+    it('refuses a last element without Cert, even when an earlier one has one', async () => {
+      const a = await app({ preset: 'istio', trustedProxies: 'loopback' });
+      const value = [
+        xfccElement('client-rsa.pem', { by: 'spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway', subject: RSA_SUBJECT }),
+        xfccElement('client-unrelated.pem', { by: 'spiffe://cluster.local/ns/default/sa/api', subject: '', cert: false }),
+      ].join(',');
+      const response = await get(a, { 'x-forwarded-client-cert': value });
+      expect([response.status, response.body.error_description]).toEqual([400, 'the client certificate was refused (ERR_CERT_HEADER_FORMAT)']);
+    });
+  });
+
+  describe('CloudFront-Viewer-Cert-Pem', () => {
+    it('decodes with + / = escaped or literal (the docs show only %20 and %0A)', async () => {
+      const a = await app({ preset: 'cloudfront', trustedProxies: 'loopback' });
+      const response = await get(a, { 'cloudfront-viewer-cert-pem': albQuote(pemBlocks('client-rsa.pem')[0]!) }).expect(200);
+      expect(response.body.thumbprint).toBe(leaf);
+    });
+  });
+
+  describe('a flag that says verified next to no certificate (Cloudflare, GCP, Fastly)', () => {
+    it.each([
+      ['cloudflare', { 'cf-cert-verified': 'true', 'cf-cert-revoked': 'false' }],
+      ['gcp', { 'x-client-cert-chain-verified': 'true' }],
+      ['fastly', { 'x-fastly-client-cert-verified': '1' }],
+    ] as const)('%s: no certificate is accepted and the verification is UNKNOWN, not SUCCESS', async (preset, values) => {
+      const a = await app({ preset, trustedProxies: 'loopback' });
+      const response = await get(a, values).expect(200);
+      expect(response.body.thumbprint).toBeNull();
+      expect(response.body.verification.status).toBe('UNKNOWN');
+    });
+
+    it.each([
+      ['cloudflare', { 'cf-cert-verified': 'false', 'cf-cert-revoked': 'false' }],
+      ['gcp', { 'x-client-cert-chain-verified': 'false' }],
+      ['fastly', { 'x-fastly-client-cert-verified': '0' }],
+    ] as const)('%s: "not verified" without a certificate is NONE', async (preset, values) => {
+      const a = await app({ preset, trustedProxies: 'loopback' });
+      expect((await get(a, values).expect(200)).body.verification).toEqual({ status: 'NONE' });
     });
   });
 

@@ -1,7 +1,16 @@
 import { apache } from './apache.js';
+import { awsAlbPassthrough } from './aws-alb-passthrough.js';
+import { awsAlb } from './aws-alb.js';
+import { azureAppService } from './azure-app-service.js';
 import { caddy } from './caddy.js';
+import { cloudflare } from './cloudflare.js';
+import { cloudfront } from './cloudfront.js';
+import { envoy } from './envoy.js';
+import { fastly } from './fastly.js';
+import { gcp } from './gcp.js';
 import { haproxy } from './haproxy.js';
 import { ingressNginx } from './ingress-nginx.js';
+import { istio } from './istio.js';
 import { nginx } from './nginx.js';
 import { traefikIngressNginx } from './traefik-ingress-nginx.js';
 import { traefik } from './traefik.js';
@@ -18,6 +27,15 @@ export const PRESETS = Object.freeze({
   'traefik-ingress-nginx': traefikIngressNginx,
   haproxy,
   caddy,
+  envoy,
+  istio,
+  'aws-alb': awsAlb,
+  'aws-alb-passthrough': awsAlbPassthrough,
+  cloudfront,
+  cloudflare,
+  gcp,
+  'azure-app-service': azureAppService,
+  fastly,
 } satisfies Record<string, ClientCertificatePreset>);
 
 /** A preset word accepted by `clientCertificate({ preset })`. */

@@ -42,3 +42,42 @@ export function readBoolean(value: string | undefined, truthy: readonly string[]
   if (falsy.includes(value)) return false;
   return undefined;
 }
+
+const TRUE = ['true', '1'];
+const FALSE = ['false', '0'];
+
+/**
+ * Two boolean headers, "verified" then "revoked" (Cloudflare `cf-cert-verified` /
+ * `cf-cert-revoked`): `SUCCESS` only for verified and explicitly not revoked, because
+ * Cloudflare's verified flag stays true for a revoked certificate.
+ */
+export const verifiedNotRevoked: VerificationReader = ([verifiedValue, revokedValue], certificatePresent) => {
+  const verified = readBoolean(verifiedValue, TRUE, FALSE);
+  const revoked = readBoolean(revokedValue, TRUE, FALSE);
+  if (verified === undefined) return verifiedValue === undefined ? missing : unknown(verifiedValue);
+  if (!certificatePresent) return verified ? { status: 'UNKNOWN', reason: 'the proxy reports a verified certificate but forwarded none' } : { status: 'NONE' };
+  if (!verified) return { status: 'FAILED', reason: 'not verified by the proxy' };
+  if (revoked === true) return { status: 'FAILED', reason: 'revoked' };
+  if (revoked === false) return { status: 'SUCCESS' };
+  return revokedValue === undefined ? { status: 'UNKNOWN', reason: 'the revocation header is missing' } : unknown(revokedValue);
+};
+
+/**
+ * A boolean "chain verified" header and, optionally, an error header for the reason (Google
+ * Cloud load balancers' `{client_cert_chain_verified}` and `{client_cert_error}`).
+ */
+export const chainVerified: VerificationReader = ([verifiedValue, errorValue], certificatePresent) => {
+  const verified = readBoolean(verifiedValue, ['true'], ['false']);
+  if (verified === undefined) return verifiedValue === undefined ? missing : unknown(verifiedValue);
+  if (!certificatePresent) return verified ? { status: 'UNKNOWN', reason: 'the proxy reports a verified certificate but forwarded none' } : { status: 'NONE' };
+  if (verified) return { status: 'SUCCESS' };
+  return { status: 'FAILED', reason: errorValue ? errorValue.slice(0, MAX_REASON_LENGTH) : 'not verified by the proxy' };
+};
+
+/** One boolean header written by the proxy's own configuration as `1` / `0` (Fastly VCL). */
+export const oneOrZero: VerificationReader = ([value], certificatePresent) => {
+  const verified = readBoolean(value, ['1'], ['0']);
+  if (verified === undefined) return value === undefined ? missing : unknown(value);
+  if (!certificatePresent) return verified ? { status: 'UNKNOWN', reason: 'the proxy reports a verified certificate but forwarded none' } : { status: 'NONE' };
+  return verified ? { status: 'SUCCESS' } : { status: 'FAILED', reason: 'not verified by the proxy' };
+};

@@ -60,3 +60,48 @@ export function traefikIngressNginxCert(file: string): string {
 
 /** Base64 of the leaf's DER, one line, padded: HAProxy `%[ssl_c_der,base64]`, Caddy `certificate_der_base64` (Go `base64.StdEncoding`). */
 export const base64Leaf = (file: string): string => derBlocks(file)[0]!.toString('base64');
+
+/**
+ * Envoy's `Http::Utility::PercentEncoding::urlEncode`: ALPHA, DIGIT, `*`, `-`, `.`, `_` kept, every
+ * other byte `%XX` upper-case (as quoted by grpc's ext_authz, which mirrors it).
+ */
+export function envoyUrlEncode(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9*\-._]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * One XFCC element as Envoy's `mutateXfccRequestHeader` (source/common/http/conn_manager_utility.cc)
+ * writes it with `set_current_client_cert_details { cert, chain, subject, uri }`:
+ * `By=`, `Hash=` (SHA-256 hex of the DER), `Cert="…"`, `Chain="…"` (every PEM, leaf first), `Subject="…"`, `URI=`.
+ */
+export function xfccElement(file: string, options: { by: string; subject: string; uri?: string; cert?: boolean; chain?: boolean }): string {
+  const blocks = pemBlocks(file);
+  const hash = execFileSync('openssl', ['dgst', '-sha256', '-hex', '-r'], { input: derBlocks(file)[0]! }).toString().split(' ')[0];
+  const parts = [`By=${options.by}`, `Hash=${hash}`];
+  if (options.cert !== false) parts.push(`Cert="${envoyUrlEncode(blocks[0]!)}"`);
+  if (options.chain) parts.push(`Chain="${blocks.map(envoyUrlEncode).join('')}"`);
+  parts.push(`Subject="${options.subject}"`, `URI=${options.uri ?? ''}`);
+  return parts.join(';');
+}
+
+/** Python-style `quote(pem, safe='+=/')`, as AWS documents ALB's encoding: unreserved and `+ = /` kept. */
+export function albQuote(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~+=/]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** RFC 9440 section 2: `:<base64 DER>:`; the chain an sf-list, `, `-separated, leaf excluded. */
+export const rfc9440Leaf = (file: string): string => `:${derBlocks(file)[0]!.toString('base64')}:`;
+export const rfc9440Chain = (file: string): string => derBlocks(file).slice(1).map((der) => `:${der.toString('base64')}:`).join(', ');
+
+/** Fastly `tls.client.certificate.raw_certificate_b64`: base64 of the leaf's PEM text. */
+export const base64OfPem = (file: string): string => Buffer.from(pemBlocks(file)[0]!, 'latin1').toString('base64');
