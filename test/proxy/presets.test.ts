@@ -191,6 +191,13 @@ const CASES: PresetCase[] = [
     verification: NO_FLAG,
   },
   {
+    preset: 'iis',
+    source: 'IIS ARR X-ARR-ClientCert: base64 DER of the leaf (iis/web.config)',
+    sample: { 'x-arr-clientcert': base64Leaf('client-rsa-chain.pem') },
+    chain: false,
+    verification: NO_FLAG,
+  },
+  {
     preset: 'fastly',
     source: 'Fastly tls.client.certificate.raw_certificate_b64: base64 of the PEM text',
     sample: { 'x-fastly-client-cert': base64OfPem('client-rsa-chain.pem') },

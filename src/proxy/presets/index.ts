@@ -9,6 +9,7 @@ import { envoy } from './envoy.js';
 import { fastly } from './fastly.js';
 import { gcp } from './gcp.js';
 import { haproxy } from './haproxy.js';
+import { iis } from './iis.js';
 import { ingressNginx } from './ingress-nginx.js';
 import { istio } from './istio.js';
 import { nginx } from './nginx.js';
@@ -34,6 +35,7 @@ export const PRESETS = Object.freeze({
   cloudfront,
   cloudflare,
   gcp,
+  iis,
   'azure-app-service': azureAppService,
   fastly,
 } satisfies Record<string, ClientCertificatePreset>);
