@@ -4,6 +4,7 @@ import { ConfigError } from './errors.js';
 import { closest } from '../lib/closest.js';
 import { parseJsonText } from '../lib/json-text.js';
 import { CONFIG_KEYS } from './keys.js';
+import { PRESETS } from '../proxy/presets/index.js';
 import { schema } from './schema.js';
 import type { MtlsPopConfig } from './types.js';
 
@@ -115,6 +116,10 @@ function crossChecks(config: MtlsPopConfig): string[] {
   if (config.issuer.tokenLifetime < 1) problems.push('issuer.tokenLifetime (MTLS_POP_TOKEN_LIFETIME): must be at least 1 second');
   if (config.issuer.keyRetention < config.issuer.tokenLifetime) {
     problems.push(`issuer.keyRetention (MTLS_POP_KEY_RETENTION): ${config.issuer.keyRetention} is less than issuer.tokenLifetime (${config.issuer.tokenLifetime}); a rotated-out key would vanish before its tokens expire`);
+  }
+  const preset = config.proxy.preset ? PRESETS[config.proxy.preset].verification : undefined;
+  if (config.mode === 'behind-proxy' && config.proxy.requireVerified && preset && 'unverifiable' in preset && config.proxy.verifyHeader === schema.proxy.verifyHeader.default) {
+    problems.push(`proxy.requireVerified (MTLS_POP_REQUIRE_VERIFIED): preset '${config.proxy.preset}' cannot be checked: ${preset.unverifiable}`);
   }
   for (const name of ['header', 'chainHeader', 'verifyHeader'] as const) {
     const value = config.proxy[name];

@@ -2,6 +2,8 @@
  * The one configuration schema of mtls-pop (convict). Every key has a default, an
  * `MTLS_POP_*` environment variable and a one-line doc; `mtls-pop config print` shows them.
  */
+import { PRESET_NAMES } from '../proxy/presets/index.js';
+
 export const MODES = ['tls', 'behind-proxy'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -99,6 +101,12 @@ export const schema = {
       format: Boolean,
       default: false,
       env: 'MTLS_POP_ALLOW_UNIX_SOCKET',
+    },
+    preset: {
+      doc: "One word for the proxy in front (nginx, apache, haproxy, traefik, envoy, aws-alb, ...): sets header, format, chainHeader and verifyHeader, which override it where set to other than their defaults. Empty: none.",
+      format: ['', ...PRESET_NAMES],
+      default: '' as '' | (typeof PRESET_NAMES)[number],
+      env: 'MTLS_POP_PROXY_PRESET',
     },
     header: {
       doc: 'Header that carries the client certificate.',

@@ -1,3 +1,4 @@
+import type { PresetName } from '../proxy/presets/index.js';
 import type { FORMATS, LOG_LEVELS, Mode, SIGNING_ALGORITHMS } from './schema.js';
 
 /** The validated configuration, as `loadConfig` returns it (paths as written, not yet resolved). */
@@ -9,6 +10,7 @@ export interface MtlsPopConfig {
   proxy: {
     trustedProxies: string[];
     allowUnixSocket: boolean;
+    preset: '' | PresetName;
     header: string;
     chainHeader: string;
     format: (typeof FORMATS)[number];

@@ -2,10 +2,11 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
 import type { MtlsPopConfig } from '../config/index.js';
+import { schema } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { authorizationServer, type ClientRegistry, type KeyStore, type RevocationStore } from '../issuer/index.js';
 import { OAuthError } from '../oauth/errors.js';
-import { clientCertificate } from '../proxy/middleware.js';
+import { clientCertificate, type ClientCertificateOptions } from '../proxy/middleware.js';
 import { requireCertificateBoundToken, requireScope } from '../resource/index.js';
 import { requestAwareLogger } from './request-context.js';
 import { requestLog } from './request-log.js';
@@ -38,16 +39,30 @@ function certificateMiddleware(config: MtlsPopConfig, logger: Logger): RequestHa
     source: 'header',
     trustedProxies: proxy.trustedProxies,
     allowUnixSocket: proxy.allowUnixSocket,
-    header: proxy.header,
-    ...(proxy.chainHeader ? { chainHeader: proxy.chainHeader } : {}),
-    format: proxy.format,
-    ...(proxy.verifyHeader ? { verifyHeader: proxy.verifyHeader } : {}),
+    ...forwardingHeaders(proxy),
     requireVerified: proxy.requireVerified,
     untrusted: proxy.untrusted,
     maxHeaderLength: proxy.maxHeaderLength,
     cacheSize: config.cache.certificates,
     logger,
   });
+}
+
+/**
+ * Header, format, chain and verify header: the keys as set, or with `proxy.preset` the preset,
+ * overridden by each of those keys set to other than its default.
+ */
+export function forwardingHeaders(proxy: MtlsPopConfig['proxy']): ClientCertificateOptions {
+  const defaults = schema.proxy;
+  const setByUser = <K extends 'header' | 'chainHeader' | 'format' | 'verifyHeader'>(key: K): boolean =>
+    proxy.preset === '' || proxy[key] !== defaults[key].default;
+  return {
+    ...(proxy.preset ? { preset: proxy.preset } : {}),
+    ...(setByUser('header') ? { header: proxy.header } : {}),
+    ...(proxy.chainHeader && setByUser('chainHeader') ? { chainHeader: proxy.chainHeader } : {}),
+    ...(setByUser('format') ? { format: proxy.format } : {}),
+    ...(proxy.verifyHeader && setByUser('verifyHeader') ? { verifyHeader: proxy.verifyHeader } : {}),
+  };
 }
 
 /** The product: health check, authorization server, and a sample API that needs a bound token. */

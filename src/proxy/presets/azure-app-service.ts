@@ -1,10 +1,12 @@
 import type { ClientCertificatePreset } from './types.js';
 
 /**
- * Azure App Service with client certificates enabled (`clientCertEnabled`, mode Required,
- * Optional or OptionalInteractiveUser): its front ends terminate TLS and send the leaf in
- * `X-ARR-ClientCert` as base64 DER. App Service does not validate the certificate ("your app code
- * is responsible for validating"), and the front ends are the only way to reach the app.
+ * Azure App Service with client certificates enabled (`clientCertEnabled`, mode Required): its
+ * front ends terminate TLS and send the leaf in `X-ARR-ClientCert` as base64 DER. App Service "does
+ * not do anything with this client certificate other than forwarding it to your app. Your app code
+ * is responsible for validating the client certificate." A report (MicrosoftDocs/azure-docs#111230)
+ * says the Optional and Allowed modes forward a certificate without a proof of its private key:
+ * use Required.
  * @see https://learn.microsoft.com/azure/app-service/app-service-web-configure-tls-mutual-auth
  */
 export const azureAppService: ClientCertificatePreset = {

@@ -6,6 +6,7 @@ import type { ClientCertificatePreset } from './types.js';
  * placeholder is non-empty: unguarded, Caddy sends the placeholder text when no certificate came,
  * which this middleware answers 400. Caddy sends no verification result: the `client_auth` mode
  * (`require_and_verify`, `verify_if_given`) decides whether a forwarded certificate was verified.
+ * The value is `base64.StdEncoding.EncodeToString(cert.Raw)` (modules/caddyhttp/replacer.go).
  * @see https://caddyserver.com/docs/modules/http#docs-placeholders
  */
 export const caddy: ClientCertificatePreset = {
