@@ -24,3 +24,26 @@ export function hostileRsaPublicKeyPem(bits: number, exponent: Buffer): string {
   const spki = tlv(0x30, Buffer.concat([algorithm, tlv(0x03, Buffer.concat([Buffer.from([0]), rsaKey]))]));
   return `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PUBLIC KEY-----\n`;
 }
+
+/**
+ * The certificate `der` with its signature replaced by `signature` (the BIT STRING re-encoded):
+ * what an attacker who makes their own leaf sends, so that checking it with a candidate's
+ * RSA-16384 key runs the whole modular exponentiation instead of failing on the length.
+ */
+export function withSignature(der: Buffer, signature: Buffer): Buffer {
+  const read = (offset: number) => {
+    let size = der[offset + 1]!;
+    let start = offset + 2;
+    if (size & 0x80) {
+      const count = size & 0x7f;
+      size = 0;
+      for (let i = 0; i < count; i++) size = size * 256 + der[offset + 2 + i]!;
+      start += count;
+    }
+    return { start, end: start + size };
+  };
+  const outer = read(0);
+  const tbs = read(outer.start);
+  const algorithm = read(tbs.end);
+  return tlv(0x30, Buffer.concat([der.subarray(outer.start, algorithm.end), tlv(0x03, Buffer.concat([Buffer.from([0]), signature]))]));
+}
