@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CONFIG_KEYS, ConfigError, loadConfig, missingFiles, redactConfig, type MtlsPopConfig } from '../config/index.js';
+import { serveOptionProblems } from '../server/app-options.js';
 import { parse, stringOption, UsageError, type Parsed } from './args.js';
 import type { Command, CommandIo } from './io.js';
 
@@ -54,8 +55,9 @@ export const configCommand: Command = {
     }
     const config = configFromArgs(parsed, io);
     if (action === 'check') {
-      const missing = missingFiles(config, io.cwd);
-      if (missing.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', missing);
+      // Exactly the checks `serve` runs before it listens (startServer), so OK here means serve starts.
+      const problems = [...missingFiles(config, io.cwd), ...serveOptionProblems(config)];
+      if (problems.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', problems);
       io.stdout(`configuration OK: ${describe(config)}\n`);
       return 0;
     }

@@ -107,6 +107,18 @@ const KNOWN_KEYS = Object.keys(CLIENT_CERTIFICATE_DEFAULTS).concat('logger');
 const HEADER_ONLY_KEYS = ['preset', 'trustedProxies', 'allowUnixSocket', 'header', 'chainHeader', 'format', 'verifyHeader', 'untrusted', 'maxHeaderLength', 'cacheSize'];
 // RFC 9110 section 5.1: a field name is a token.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Headers that carry something else (credentials, framing, routing; RFC 9110, RFC 9112 section 7,
+ * RFC 7239): the certificate, chain or verify header must not be one of them, or the client's own
+ * value (a cookie, its Authorization) would be read as the proxy's word.
+ */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'host', 'connection', 'keep-alive',
+  'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection', 'content-length', 'content-type',
+  'content-encoding', 'expect', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto',
+  'x-real-ip', 'via', 'user-agent', 'accept', 'origin', 'referer', 'range', 'if-none-match', 'dpop',
+]);
 // Formats whose decoder reads a separate chain header (Apache's numbered ones, RFC 9440 Client-Cert-Chain, ...).
 const SEPARATE_CHAIN_FORMATS: readonly ForwardedFormat[] = ['nginx', 'apache', 'apache-escaped', 'base64-der', 'rfc9440'];
 const MAX_HEADER_LENGTH_LIMIT = 1024 * 1024;
@@ -227,6 +239,9 @@ function headerName(options: Record<string, unknown>, key: DefaultKey): string |
   const value = options[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !TOKEN.test(value)) throw new TypeError(`clientCertificate: ${key} must be an HTTP header name`);
+  if (RESERVED_HEADERS.has(value.toLowerCase())) {
+    throw new TypeError(`clientCertificate: ${key} "${value}" is a standard or hop-by-hop header that clients, proxies or Node itself set; name a header of its own, such as x-ssl-client-cert`);
+  }
   return value.toLowerCase();
 }
 

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import proxyAddr from 'proxy-addr';
+import { trustsEveryone } from './trust-coverage.js';
 
 /** Who the TCP peer of a request is, and whether it may speak for the client. */
 export interface PeerVerdict {
@@ -18,7 +19,8 @@ const NOBODY = (): boolean => false;
  * Compiles `trustedProxies` once with proxy-addr. The decision reads only the TCP peer
  * (`socket.remoteAddress`): never `X-Forwarded-For`, `req.ip` or Express's `trust proxy`,
  * which a client or an untrusted hop can write. An address proxy-addr cannot parse is untrusted.
- * @throws {TypeError} for an entry proxy-addr cannot parse (bad address, bad or zero prefix)
+ * @throws {TypeError} for an entry proxy-addr cannot parse (bad address, bad or zero prefix), or a
+ *   list whose ranges together trust every IPv4 or every IPv6 address
  */
 export function compileTrustedProxies(trustedProxies: string | readonly string[] | undefined, allowUnixSocket: boolean): PeerTrust {
   const entries = listOf(trustedProxies);
@@ -28,6 +30,11 @@ export function compileTrustedProxies(trustedProxies: string | readonly string[]
       isTrusted = proxyAddr.compile(entries);
     } catch (error) {
       throw new TypeError(`clientCertificate: trustedProxies: ${(error as Error).message} (expected proxy-addr syntax: an address, a CIDR such as 10.0.0.0/8, or loopback / linklocal / uniquelocal)`);
+    }
+    // A list that trusts every peer is no trust check at all: anyone could forge the certificate header.
+    const everyone = trustsEveryone(entries);
+    if (everyone !== undefined) {
+      throw new TypeError(`clientCertificate: trustedProxies ${JSON.stringify(entries.join(','))} trusts ${everyone}, so any client could forge the certificate header; list only your proxy's addresses`);
     }
   }
   // A socket's peer address is fixed for its life: decide once per connection, not per request

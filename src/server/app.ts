@@ -1,15 +1,16 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
 import type { MtlsPopConfig } from '../config/index.js';
-import { schema } from '../config/schema.js';
-import type { Logger } from '../log.js';
 import { authorizationServer, type ClientRegistry, type KeyStore, type RevocationStore } from '../issuer/index.js';
 import { OAuthError } from '../oauth/errors.js';
-import { clientCertificate, type ClientCertificateOptions } from '../proxy/middleware.js';
+import { clientCertificate } from '../proxy/middleware.js';
 import { requireCertificateBoundToken, requireScope } from '../resource/index.js';
+import { certificateOptions, sampleApiOptions } from './app-options.js';
 import { requestAwareLogger } from './request-context.js';
 import { requestLog } from './request-log.js';
+
+export { forwardingHeaders } from './app-options.js';
 
 /** The scope the sample API asks for. */
 export const SAMPLE_API_SCOPE = 'api:read';
@@ -32,39 +33,6 @@ export interface AppParts {
   logger: PinoLogger;
 }
 
-function certificateMiddleware(config: MtlsPopConfig, logger: Logger): RequestHandler {
-  if (config.mode === 'tls') return clientCertificate({ source: 'tls', logger });
-  const proxy = config.proxy;
-  return clientCertificate({
-    source: 'header',
-    trustedProxies: proxy.trustedProxies,
-    allowUnixSocket: proxy.allowUnixSocket,
-    ...forwardingHeaders(proxy),
-    requireVerified: proxy.requireVerified,
-    untrusted: proxy.untrusted,
-    maxHeaderLength: proxy.maxHeaderLength,
-    cacheSize: config.cache.certificates,
-    logger,
-  });
-}
-
-/**
- * Header, format, chain and verify header: the keys as set, or with `proxy.preset` the preset,
- * overridden by each of those keys set to other than its default.
- */
-export function forwardingHeaders(proxy: MtlsPopConfig['proxy']): ClientCertificateOptions {
-  const defaults = schema.proxy;
-  const setByUser = <K extends 'header' | 'chainHeader' | 'format' | 'verifyHeader'>(key: K): boolean =>
-    proxy.preset === '' || proxy[key] !== defaults[key].default;
-  return {
-    ...(proxy.preset ? { preset: proxy.preset } : {}),
-    ...(setByUser('header') ? { header: proxy.header } : {}),
-    ...(proxy.chainHeader && setByUser('chainHeader') ? { chainHeader: proxy.chainHeader } : {}),
-    ...(setByUser('format') ? { format: proxy.format } : {}),
-    ...(proxy.verifyHeader && setByUser('verifyHeader') ? { verifyHeader: proxy.verifyHeader } : {}),
-  };
-}
-
 /** The product: health check, authorization server, and a sample API that needs a bound token. */
 export function createApp(parts: AppParts): Express {
   const { config } = parts;
@@ -77,7 +45,7 @@ export function createApp(parts: AppParts): Express {
   app.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok', mode: config.mode });
   });
-  app.use(certificateMiddleware(config, logger));
+  app.use(clientCertificate(certificateOptions(config, logger)));
   app.use(authorizationServer({
     issuer: parts.issuer,
     keys: parts.keys,
@@ -92,18 +60,7 @@ export function createApp(parts: AppParts): Express {
   }));
   app.get(
     SAMPLE_API_PATH,
-    requireCertificateBoundToken({
-      // The KeyStore itself, not a snapshot: keys rotated into the shared file verify at once.
-      jwks: parts.keys,
-      issuer: parts.issuer,
-      audience: parts.audience,
-      algorithms: config.api.algorithms,
-      cacheSize: config.cache.tokens,
-      realm: 'mtls-pop sample API',
-      // RFC 7009: the store the issuer writes revocations to (memory, or the shared Redis).
-      revocations: parts.revocations,
-      logger,
-    }),
+    requireCertificateBoundToken(sampleApiOptions(config, { jwks: parts.keys, issuer: parts.issuer, audience: parts.audience, revocations: parts.revocations, logger })),
     requireScope(SAMPLE_API_SCOPE),
     (req, res) => {
       const auth = req.boundToken!;

@@ -8,6 +8,7 @@ import type { MtlsPopConfig } from '../config/index.js';
 import { ConfigError, missingFiles, redactUrl } from '../config/index.js';
 import { ClientRegistry, KeyStore } from '../issuer/index.js';
 import { createApp, SAMPLE_API_PATH, SAMPLE_API_SCOPE } from './app.js';
+import { serveOptionProblems } from './app-options.js';
 import { gracefulClose, listen } from './lifecycle.js';
 import { openRevocationStore } from './revocation.js';
 import { prepareFiles, type ResolvedFiles } from './state.js';
@@ -73,8 +74,9 @@ function readText(file: string, what: string): string {
 export async function startServer(config: MtlsPopConfig, options: StartOptions = {}): Promise<RunningServer> {
   const cwd = options.cwd ?? process.cwd();
   const logger = pino({ name: 'mtls-pop', level: config.log.level, timestamp: pino.stdTimeFunctions.isoTime }, options.logDestination);
-  const missing = missingFiles(config, cwd);
-  if (missing.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', missing);
+  // Exactly what `mtls-pop config check` runs, so that the two never disagree.
+  const problems = [...missingFiles(config, cwd), ...serveOptionProblems(config)];
+  if (problems.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', problems);
   const files = await prepareFiles(config, cwd);
   for (const file of files.created) logger.info({ file }, 'created development file');
 

@@ -89,4 +89,25 @@ describe('mtls-pop config', () => {
       expect(result.stderr).not.toContain('"mode"');
     });
   });
+
+  describe('check runs exactly what serve refuses before listening', () => {
+    const proxyEnv = { MTLS_POP_MODE: 'behind-proxy', MTLS_POP_ISSUER: 'https://as.example.com', MTLS_POP_TRUSTED_PROXIES: 'loopback' };
+    it.each([
+      ['a trust list of everyone in two halves', { MTLS_POP_TRUSTED_PROXIES: '0.0.0.0/1,128.0.0.0/1' }, /^proxy\.trustedProxies \(MTLS_POP_TRUSTED_PROXIES\): trustedProxies "0\.0\.0\.0\/1,128\.0\.0\.0\/1" trusts every IPv4 address/],
+      ['every IPv4 peer as mapped IPv6', { MTLS_POP_TRUSTED_PROXIES: '::ffff:0:0/96' }, /^proxy\.trustedProxies \(MTLS_POP_TRUSTED_PROXIES\): .*trusts every IPv4 address/],
+      ['0.0.0.0/0', { MTLS_POP_TRUSTED_PROXIES: '0.0.0.0/0' }, /^proxy\.trustedProxies \(MTLS_POP_TRUSTED_PROXIES\): trustedProxies: invalid range/],
+      ['maxHeaderLength 0', { MTLS_POP_MAX_HEADER_LENGTH: '0' }, /^proxy\.maxHeaderLength \(MTLS_POP_MAX_HEADER_LENGTH\): maxHeaderLength must be an integer/],
+      ['authorization as the certificate header', { MTLS_POP_HEADER: 'authorization' }, /^proxy\.header \(MTLS_POP_HEADER\): header "authorization" is a standard or hop-by-hop header/],
+      ['cookie as the verify header', { MTLS_POP_VERIFY_HEADER: 'cookie' }, /^proxy\.verifyHeader \(MTLS_POP_VERIFY_HEADER\): verifyHeader "cookie" is a standard/],
+    ])('%s: check exits 1, and serve refuses with the same line', async (_name, extra, expected) => {
+      const env = { ...proxyEnv, ...extra };
+      const checked = await cli(['config', 'check'], { cwd, env });
+      expect(checked.code).toBe(1);
+      const line = checked.stderr.trim().replace(/^mtls-pop config: (config: )?/, '');
+      expect(line).toMatch(expected);
+      const served = await cli(['serve', '--port', '0'], { cwd, env });
+      expect(served.code).toBe(1);
+      expect(served.stderr.trim().replace(/^mtls-pop serve: (config: )?/, '')).toBe(line);
+    });
+  });
 });
