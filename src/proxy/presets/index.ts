@@ -15,6 +15,7 @@ import { istio } from './istio.js';
 import { nginx } from './nginx.js';
 import { traefikIngressNginx } from './traefik-ingress-nginx.js';
 import { traefik } from './traefik.js';
+import { MAX_NUMBERED_CHAIN_HEADERS } from '../headers.js';
 import type { ClientCertificatePreset } from './types.js';
 
 export type { ClientCertificatePreset, PresetVerification, VerificationReader } from './types.js';
@@ -56,7 +57,7 @@ export const PRESET_HEADER_NAMES: readonly string[] = Object.freeze([...new Set(
 /** The header names one preset involves, chain numbers expanded. */
 export function headersOf(preset: ClientCertificatePreset): string[] {
   const chain = preset.chainHeader === undefined ? []
-    : preset.format === 'apache' || preset.format === 'apache-escaped' ? [0, 1, 2, 3].map((index) => `${preset.chainHeader}${index}`)
+    : preset.format === 'apache' || preset.format === 'apache-escaped' ? Array.from({ length: MAX_NUMBERED_CHAIN_HEADERS }, (_, index) => `${preset.chainHeader}${index}`)
       : [preset.chainHeader];
   return [preset.header, ...chain, ...(preset.verification.headers ?? []), ...(preset.related ?? [])];
 }
