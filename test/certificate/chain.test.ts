@@ -140,3 +140,12 @@ describe('ChainValidator with certificates openssl issues for the test', () => {
     expect(validator().validate(chainOf('no-extensions-leaf')).path).toHaveLength(3);
   });
 });
+
+describe('the path validation guide (docs/authorization-server.md)', () => {
+  it('documents every ChainErrorCode', () => {
+    const codes = [...readFileSync(join(import.meta.dirname, '..', '..', 'src', 'certificate', 'chain-errors.ts'), 'utf8').matchAll(/\| '(ERR_[A-Z_]+)'/g)].map((match) => match[1]!);
+    const guide = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'authorization-server.md'), 'utf8');
+    expect(codes.length).toBeGreaterThan(10);
+    expect(codes.filter((code) => !guide.includes(`\`${code}\``))).toEqual([]);
+  });
+});
