@@ -20,9 +20,9 @@ Options:
   --upstream HOST:PORT      the app ('serve --behind-proxy'), plain HTTP (default 127.0.0.1:3000);
                             repeat it or separate with commas for N instances (nginx, apache)
   --certificate FILE        server certificate (PEM with chain; haproxy: with the key too,
-                            or the key in FILE.key); nginx, apache and haproxy
-  --certificate-key FILE    its private key; nginx and apache (haproxy: only FILE.key)
-  --client-ca FILE          CA bundle of client certificates; nginx, apache and haproxy
+                            or the key in FILE.key); every server but iis
+  --certificate-key FILE    its private key; nginx, apache, caddy (haproxy: only FILE.key)
+  --client-ca FILE          CA bundle of client certificates; every server but iis
   --crl FILE                PEM file of CRLs, one for every CA of the chain; haproxy (crl-file)
   --site SITE               ${TEMPLATE_SITES.join(' | ')} (default authorization-server)
   --standalone              a complete main configuration instead of a site to include
@@ -68,7 +68,7 @@ function fromConfig(parsed: Parsed, io: CommandIo, server: TemplateServer): Temp
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'print the nginx, Apache, IIS or HAProxy configuration filled in',
+  summary: 'print the nginx, Apache, IIS, HAProxy or Caddy configuration filled in',
   help: HELP,
   async run(argv, io) {
     const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const, multiple: flag === 'upstream' }]));

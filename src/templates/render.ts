@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { resolveValues, type Placeholders, type TemplateValues, type ValueNeeds } from './values.js';
 
 /** The web servers and proxies mtls-pop ships templates for. */
-export type TemplateServer = 'nginx' | 'apache' | 'iis' | 'haproxy';
-export const TEMPLATE_SERVERS: readonly TemplateServer[] = Object.freeze(['nginx', 'apache', 'iis', 'haproxy']);
+export type TemplateServer = 'nginx' | 'apache' | 'iis' | 'haproxy' | 'caddy';
+export const TEMPLATE_SERVERS: readonly TemplateServer[] = Object.freeze(['nginx', 'apache', 'iis', 'haproxy', 'caddy']);
 
 /** Which configuration to render: the authorization server with its mTLS alias, or an API host. */
 export type TemplateSite = 'authorization-server' | 'api';
@@ -54,11 +54,18 @@ const SERVERS: Readonly<Record<TemplateServer, ServerTemplates>> = {
     // The alias gets its own listener: HAProxy asks for client certificates per `bind` line.
     needs: (site) => ({ server: site === 'api' ? 'haproxy api' : 'haproxy', files: true, keyInCertificate: true, mtlsListen: site === 'authorization-server', unused: site === 'api' ? ['mtlsListen', 'chainHeaderPrefix'] : ['chainHeaderPrefix'] }),
   },
+  caddy: {
+    main: 'Caddyfile',
+    site: (site) => `${site}.caddyfile`,
+    // Caddy 2.6 loads no CRL and forwards no chain.
+    needs: () => ({ server: 'caddy', files: true, mtlsListen: false, unused: ['mtlsListen', 'chainHeaderPrefix', 'crl'] }),
+  },
 };
 
-// `include mtls-pop/<file>` (nginx, haproxy) or `Include mtls-pop/<file>` (Apache) is replaced by
-// the rendered file, so the output stands alone while the shipped files stay readable.
-const INCLUDE = /^([ \t]*)include[ \t]+mtls-pop\/([a-z-]+\.(?:conf|cfg));?[ \t]*$/gim;
+// `include mtls-pop/<file>` (nginx, haproxy), `Include mtls-pop/<file>` (Apache) or
+// `import mtls-pop/<file>` (Caddy) is replaced by the rendered file, so the output stands alone
+// while the shipped files stay readable.
+const INCLUDE = /^([ \t]*)(?:include|import)[ \t]+mtls-pop\/([a-z-]+\.(?:conf|cfg|caddyfile));?[ \t]*$/gim;
 const PLACEHOLDER = /\{\{([A-Z_]+)\}\}/g;
 
 /**

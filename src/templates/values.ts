@@ -1,4 +1,5 @@
 import { DEFAULT_HEADER_NAMES, FORWARDING_HEADERS } from './headers.js';
+import { greaterThanPattern } from './number-pattern.js';
 import { closest } from '../lib/closest.js';
 import { isIPv6 } from 'node:net';
 
@@ -168,6 +169,33 @@ function forwardingHeaderRegex(names: readonly string[], chainPrefixes: readonly
   return `^(?:${[...exact.map(spell), ...[...chained].map((prefix) => `${spell(prefix)}[0-9]+`)].join('|')})$`;
 }
 
+/** Every `-`/`_` spelling of a header name: 2^(hyphens) of them. */
+function spellings(name: string): string[] {
+  return name.split('-').reduce<string[]>((spelled, part, index) => (index === 0 ? [part] : spelled.flatMap((head) => [`${head}-${part}`, `${head}_${part}`])), []);
+}
+
+/** Case-insensitive substrings and suffixes that cover every forwarding header name, in every spelling (Caddy wildcards). */
+const WILDCARD_COVER: readonly string[] = ['*cert*', '*verify*', '*subject-dn', '*subject_dn', '*issuer-dn', '*issuer_dn'];
+
+/**
+ * Caddy `request_header -<field>` deletions that remove every client copy of every forwarding
+ * header whatever its spelling: Caddy matches `*x*` (substring) and `*x` (suffix) wildcards
+ * case-insensitively, but compares plain names exactly after Go's canonicalisation, which keeps
+ * `_` spellings apart. A custom name the wildcards do not cover is deleted in each spelling.
+ */
+function wildcardDeletions(names: readonly string[]): string[] {
+  const covered = (name: string): boolean => WILDCARD_COVER.some((pattern) => {
+    const lower = name.toLowerCase();
+    const inner = pattern.replaceAll('*', '');
+    return pattern.endsWith('*') ? lower.includes(inner) : lower.endsWith(inner);
+  });
+  const uncovered = [...new Set(names.map((name) => name.toLowerCase()))].filter((name) => !covered(name));
+  return [...WILDCARD_COVER, ...uncovered.flatMap(spellings)];
+}
+
+/** Custom header names whose every spelling Caddy deletes one by one: at most this many hyphens. */
+const MAX_SPELLED_HYPHENS = 5;
+
 function didYouMean(name: string): string {
   const best = closest(name, KEYS);
   return best !== undefined ? ` Did you mean ${best}?` : '';
@@ -213,6 +241,9 @@ export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeh
   const chainHeaderPrefix = headerName('chainHeaderPrefix', values.chainHeaderPrefix ?? DEFAULT_HEADER_NAMES.chainHeaderPrefix);
   if (certificateHeader.toLowerCase() === verifyHeader.toLowerCase()) fail('verifyHeader', 'must differ from certificateHeader');
   for (const [key, name] of [['certificateHeader', certificateHeader], ['verifyHeader', verifyHeader]] as const) {
+    if (needs.server.startsWith('caddy') && !/cert|verify/i.test(name) && name.split('-').length - 1 > MAX_SPELLED_HYPHENS) {
+      fail(key, `"${name}" has more than ${MAX_SPELLED_HYPHENS} hyphens and no "cert" or "verify": the caddy template could not delete its every spelling`);
+    }
     if (name.toLowerCase().startsWith(chainHeaderPrefix.toLowerCase())) fail(key, `must not start with chainHeaderPrefix "${chainHeaderPrefix}"`);
   }
 
@@ -233,6 +264,12 @@ export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeh
     CRL: Object.freeze(crl),
     // haproxy takes the CRL as an option of its `bind` line.
     CRL_FILE_OPTION: crl.length ? ` crl-file ${crl[0]}` : '',
+    HEADER_DELETE_WILDCARD: Object.freeze(needs.server.startsWith('caddy') ? wildcardDeletions([...FORWARDING_HEADERS, certificateHeader, verifyHeader]) : []),
+    // Caddy `header_regexp Content-Length`: the body caps as patterns (64 KiB; the api site 1 MiB).
+    CONTENT_LENGTH_OVER_SMALL_CAP: greaterThanPattern(65536),
+    CONTENT_LENGTH_OVER_API_CAP: greaterThanPattern(1048576),
+    // Caddy `bind`: the listen address, if one was given (else every address).
+    BIND_HOST: Object.freeze(listen.host ? [listen.host.replace(/^\[(.*)\]$/, '$1')] : []),
     FORWARDING_HEADER_REGEX: forwardingHeaderRegex([...FORWARDING_HEADERS, certificateHeader, verifyHeader],
       [DEFAULT_HEADER_NAMES.chainHeaderPrefix, chainHeaderPrefix]),
     CERTIFICATE: file('certificate'),

@@ -56,6 +56,13 @@ describe('mtls-pop render', () => {
     expectOneLineError(await cli(['render', 'haproxy', '--server-name', 'as.example.com', '--mtls-listen', '8443', ...files]), 2, /^mtls-pop render: --certificate-key: haproxy reads the key from the certificate file itself or from "\/etc\/ssl\/as\.pem\.key"/);
   });
 
+  it('renders caddy exactly as renderTemplate, and refuses --crl, which Caddy cannot load, naming the flag', async () => {
+    const result = await cli(['render', 'caddy', '--server-name', 'as.example.com', '--listen', '8443', ...files]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd()).toBe(renderTemplate('caddy', { serverName: 'as.example.com', listen: '8443', certificate: '/etc/ssl/as.pem', certificateKey: '/etc/ssl/as.key', clientCa: '/etc/ssl/clients.pem' }).trimEnd());
+    expectOneLineError(await cli(['render', 'caddy', '--server-name', 'as.example.com', '--crl', '/etc/ssl/c.crl', ...files]), 2, /^mtls-pop render: --crl: is not used by the caddy template/);
+  });
+
   it('renders the IIS web.config without certificate files (IIS keeps them in its store)', async () => {
     const result = await cli(['render', 'iis', '--server-name', 'as.example.com']);
     expect(result.code).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * Forged forwarding headers, end to end through the real nginx, Apache httpd and HAProxy: a client sends
+ * Forged forwarding headers, end to end through the real nginx, Apache httpd, HAProxy and Caddy: a client sends
  * client-ec's certificate in X-SSL-Client-Cert (every spelling, repeated, with a forged
  * X-SSL-Client-Verify: SUCCESS) while presenting no certificate or another client's. No token may
  * be issued to client-ec, the API may never run for client-ec's bound token, and the app may never
@@ -16,6 +16,7 @@ const victimPem = readPki('client-ec.pem');
 /** A certificate as each server's own forwarding format encodes it. */
 const encodeAs = (kind: HostileKind, pem: string): string =>
   kind === 'nginx' ? encodeURIComponent(pem) : kind === 'apache' ? pem.trim().replace(/\n/g, ' ') : pem.replace(/-----[A-Z ]+-----|\s/g, '');
+// Caddy sends no verify header; a forger would still try nginx's SUCCESS.
 
 const SPELLINGS: Readonly<Record<string, (name: string) => string>> = {
   'as the proxy spells it': (name) => name,
@@ -44,8 +45,8 @@ const PRESENTED = {
 } as const;
 
 /**
- * The documented refusal. nginx drops underscore names and overwrites the rest, HAProxy deletes
- * every spelling by pattern: the token endpoint answers 401 invalid_client. Apache refuses any forwarding header spelled with an
+ * The documented refusal. nginx drops underscore names and overwrites the rest, HAProxy and Caddy
+ * delete every spelling by pattern: the token endpoint answers 401 invalid_client. Apache refuses any forwarding header spelled with an
  * underscore with 403 before proxying (apache/mtls-forwarding.conf step 0).
  */
 function expected(kind: HostileKind, spelling: string, endpoint: 'token' | 'api'): { status: number; error?: string; reachesApp: boolean } {
@@ -53,7 +54,7 @@ function expected(kind: HostileKind, spelling: string, endpoint: 'token' | 'api'
   return endpoint === 'token' ? { status: 401, error: 'invalid_client', reachesApp: true } : { status: 401, error: 'invalid_token', reachesApp: true };
 }
 
-for (const kind of ['nginx', 'apache', 'haproxy'] as const) {
+for (const kind of ['nginx', 'apache', 'haproxy', 'caddy'] as const) {
   const describeIf = serverAvailable(kind) ? describe : describe.skip;
 
   describeIf(`${kind} (real server, shipped template): forged forwarding headers`, () => {

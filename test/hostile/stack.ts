@@ -1,5 +1,5 @@
 /**
- * The hostile-input stack: a real nginx, Apache httpd or HAProxy, rendered from the shipped template, in
+ * The hostile-input stack: a real nginx, Apache httpd, HAProxy or Caddy, rendered from the shipped template, in
  * front of an Express app composed from the library (clientCertificate, the authorization server,
  * a protected API). The app counts what reaches each handler, so a test can assert that NOTHING
  * reached a handler that should not have run.
@@ -66,15 +66,16 @@ export interface HostileApp {
  * The app, as the README tells users to compose it. `trustedProxies` is exactly the proxy's
  * address (127.0.0.1), not `loopback`, so a client bound to 127.0.0.2 is an untrusted peer.
  */
-export async function startHostileApp(format: 'nginx' | 'apache' | 'base64-der', host = '127.0.0.1'): Promise<HostileApp> {
+export async function startHostileApp(format: 'nginx' | 'apache' | { preset: 'haproxy' | 'caddy' }, host = '127.0.0.1'): Promise<HostileApp> {
   const counters: Counters = { passedCertificateMiddleware: 0, tokenRequests: 0, tokensIssued: 0, apiHandler: 0, thumbprints: [], otherPaths: [], logs: [] };
   const logger = countingLogger(counters);
   const keys = await KeyStore.generate();
   const app = express();
   app.disable('x-powered-by');
   app.use(clientCertificate({
-    trustedProxies: '127.0.0.1', format, header: 'x-ssl-client-cert', verifyHeader: 'x-ssl-client-verify',
-    ...(format === 'apache' ? { chainHeader: 'x-ssl-client-cert-chain-' } : {}), logger,
+    trustedProxies: '127.0.0.1', logger,
+    ...(typeof format === 'object' ? { preset: format.preset } : { format, header: 'x-ssl-client-cert', verifyHeader: 'x-ssl-client-verify' }),
+    ...(format === 'apache' ? { chainHeader: 'x-ssl-client-cert-chain-' } : {}),
   }));
   app.use((req, res, next) => {
     counters.passedCertificateMiddleware += 1;
@@ -112,9 +113,9 @@ export async function startHostileApp(format: 'nginx' | 'apache' | 'base64-der',
 }
 
 /** The servers the hostile suite runs through. */
-export type HostileKind = Extract<ServerKind, 'nginx' | 'apache' | 'haproxy'>;
-/** The format each server's template forwards the certificate in. */
-export const HOSTILE_FORMAT: Readonly<Record<HostileKind, 'nginx' | 'apache' | 'base64-der'>> = { nginx: 'nginx', apache: 'apache', haproxy: 'base64-der' };
+export type HostileKind = Extract<ServerKind, 'nginx' | 'apache' | 'haproxy' | 'caddy'>;
+/** How the app reads each server's template: its format, or its preset. */
+export const HOSTILE_FORMAT = { nginx: 'nginx', apache: 'apache', haproxy: { preset: 'haproxy' }, caddy: { preset: 'caddy' } } as const;
 
 export interface HostileStack {
   kind: HostileKind;

@@ -22,7 +22,7 @@ export type Outcome =
   | { kind: 'tls-error'; message: RegExp };
 
 export interface ServerBehaviour {
-  kind: TemplateServer & ('nginx' | 'apache' | 'haproxy');
+  kind: TemplateServer & ('nginx' | 'apache' | 'haproxy' | 'caddy');
   /** How the app reads the headers: a format (with the templates' default names), or a preset word. */
   format: 'nginx' | 'apache' | 'base64-der' | { preset: PresetName };
   chainHeader?: string;

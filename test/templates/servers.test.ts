@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { renderTemplate } from '../../src/templates/index.js';
-import { freePort, serverAvailable, startApache, startHaproxy, startNginx, testNginxConfig } from '../helpers/servers.js';
+import { freePort, serverAvailable, startApache, startCaddy, startHaproxy, startNginx, testNginxConfig } from '../helpers/servers.js';
 import { serverFiles } from './harness.js';
 import { pkiPath } from '../helpers/fixtures.js';
 
@@ -12,7 +12,7 @@ const alive = (pid: number): boolean => {
   try { process.kill(pid, 0); return true; } catch { return false; }
 };
 
-describe.each([['nginx', startNginx], ['apache', startApache], ['haproxy', startHaproxy]] as const)('start%s(options)', (kind, start) => {
+describe.each([['nginx', startNginx], ['apache', startApache], ['haproxy', startHaproxy], ['caddy', startCaddy]] as const)('start%s(options)', (kind, start) => {
   (serverAvailable(kind) ? it : it.skip)('runs the rendered config in the foreground, and stop() kills it by pid', async () => {
     const port = await freePort();
     const files = serverFiles(kind);

@@ -1,5 +1,5 @@
 /**
- * N app instances behind one real nginx / Apache httpd / HAProxy, rendered from the shipped template with an
+ * N app instances behind one real nginx / Apache httpd / HAProxy / Caddy, rendered from the shipped template with an
  * upstream list: requests are spread over the instances, a stopped instance is routed around and
  * taken back once it returns, and request bodies are capped by the template, never answered 500.
  */
@@ -91,7 +91,7 @@ const tally = (answers: readonly Answer[]): Record<string, number> => {
   return counts;
 };
 
-describe.each(['nginx', 'apache', 'haproxy'] as const)('%s: the authorization-server template with two upstreams', (kind) => {
+describe.each(['nginx', 'apache', 'haproxy', 'caddy'] as const)('%s: the authorization-server template with two upstreams', (kind) => {
   const available = serverAvailable(kind);
   const instances = [new Instance('A'), new Instance('B')] as const;
   let server: RunningServer | undefined;
@@ -167,8 +167,8 @@ describe.each(['nginx', 'apache', 'haproxy'] as const)('%s: the authorization-se
       });
     });
 
-    // Apache applies no body limit to proxied requests, and HAProxy's cap reads Content-Length:
-    // both stream a chunked body to the app, whose own limit (8 KiB in the authorization server) answers it.
+    // Apache applies no body limit to proxied requests, and the HAProxy and Caddy caps read
+    // Content-Length: they stream a chunked body to the app, whose own limit (8 KiB in the authorization server) answers it.
     it(`${kind === 'nginx' ? 'refuses a chunked 100 KB POST with 413 from nginx' : 'streams a chunked 100 KB POST to an instance, whole (the app caps it)'}`, async () => {
       const answer = await send(port, 'POST', { bytes: 100_000, chunked: true });
       await withServerLogs([server], () => {
