@@ -113,3 +113,74 @@ describe('certificateFromTlsSocket(socket)', () => {
     expect(certificateFromTlsSocket(socket(true, 'DEPTH_ZERO_SELF_SIGNED_CERT')).verification).toEqual({ status: 'FAILED', reason: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   });
 });
+
+describe("source: 'tls' reads the peer certificate once per connection", () => {
+  // A client that sends its leaf and a 200-certificate "chain" (the intermediate, repeated).
+  const longChain = readPki('client-ec.pem') + readPki('intermediate-ca.pem').repeat(199);
+
+  /** `count` requests over ONE TLS connection; what each answered, and the socket's own TLS object. */
+  async function overOneConnection(port: number, count: number, tlsOptions: Record<string, unknown> = {}): Promise<Answer[]> {
+    const { Agent } = await import('node:https');
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, key: readPki('client-ec.key'), cert: longChain, ca: readPki('ca-bundle.pem'), servername: 'localhost', ...tlsOptions });
+    const answers: Answer[] = [];
+    try {
+      for (let i = 0; i < count; i += 1) {
+        answers.push(await new Promise<Answer>((resolve, reject) => {
+          const req = httpsRequest({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+          });
+          req.on('error', reject);
+          req.end();
+        }));
+      }
+    } finally {
+      agent.destroy();
+    }
+    return answers;
+  }
+
+  it('a 200-certificate chain: every request on the keep-alive connection gets the same certificate, the chain is capped, the peer chain is converted once', async () => {
+    const { TLSSocket } = await import('node:tls');
+    const { jest } = await import('@jest/globals');
+    const port = await start();
+    const leafSpy = jest.spyOn(TLSSocket.prototype, 'getPeerX509Certificate');
+    const objectSpy = jest.spyOn(TLSSocket.prototype, 'getPeerCertificate');
+    // Server side only (the client's own https checks call these on its socket too).
+    const onServer = (spy: typeof leafSpy | typeof objectSpy) => spy.mock.contexts.filter((socket) => (socket as { localPort?: number }).localPort === port).length;
+    try {
+      const answers = await overOneConnection(port, 5);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(new Set(answers.map((answer) => answer.body.thumbprint))).toEqual(new Set([opensslThumbprint(pkiPath('client-ec.pem'))]));
+      expect(answers[0]!.body.chain.length).toBeLessThanOrEqual(10);
+      expect(answers[0]!.body.chain[0]).toBe(opensslThumbprint(pkiPath('intermediate-ca.pem')));
+      // Read once for the connection, and never through the call that converts all 200 certificates.
+      expect([onServer(leafSpy), onServer(objectSpy)]).toEqual([1, 0]);
+    } finally {
+      leafSpy.mockRestore();
+      objectSpy.mockRestore();
+    }
+  });
+
+  it('refuses a TLS 1.2 renegotiation on a connection whose certificate it has read (it could bring another certificate)', async () => {
+    const port = await start();
+    const { connect } = await import('node:tls');
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', key: readPki('client-ec.key'), cert: readPki('client-ec-chain.pem'), ca: readPki('ca-bundle.pem'), maxVersion: 'TLSv1.2' });
+    await new Promise<void>((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject); });
+    const first = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n') && text.endsWith('}')) resolve(text);
+      });
+      socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    });
+    expect(first).toMatch(/^HTTP\/1\.1 200/);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+    socket.renegotiate({ rejectUnauthorized: false }, () => {});
+    await closed;
+    expect(socket.destroyed).toBe(true);
+  });
+});
