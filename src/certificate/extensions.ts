@@ -23,6 +23,8 @@ export interface GeneralSubtree {
 export interface PathExtensions {
   /** The X.509 version number (1, 2 or 3). */
   readonly version: number;
+  /** Whether the subject key is an EC key with explicit curve parameters (RFC 5480 section 2.1.1: "MUST NOT be used"). */
+  readonly ecExplicitParameters: boolean;
   /** Whether the signature AlgorithmIdentifier inside tbsCertificate equals the outer one (section 4.1.1.2). */
   readonly signatureAlgorithmsMatch: boolean;
   readonly issuerEmpty: boolean;
@@ -70,6 +72,14 @@ const OID = {
   netscapeCertType: '2.16.840.1.113730.1.1',
 } as const;
 const EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+
+/** SubjectPublicKeyInfo { algorithm { id-ecPublicKey, parameters }, ... } with parameters other than a named curve OID. */
+function explicitEcParameters(der: Uint8Array, spki: Tlv): boolean {
+  const [algorithm] = children(der, expect(spki, 0x30, 'subjectPublicKeyInfo'));
+  const [oid, parameters] = children(der, expect(algorithm, 0x30, 'subjectPublicKeyInfo algorithm'));
+  return decodeOid(der, oid) === EC_PUBLIC_KEY && parameters?.tag !== 0x06;
+}
 
 const invalid = (message: string) => new CertificateHeaderError('ERR_CERT_INVALID', message);
 
@@ -235,10 +245,11 @@ export function readPathExtensions(der: Uint8Array): PathExtensions {
   const hasVersion = parts[0]?.tag === 0xa0;
   const version = hasVersion ? readCount(der, expect(children(der, parts[0]!)[0], 0x02, 'version'), 'version') + 1 : 1;
   const offset = hasVersion ? 1 : 0;
-  const [innerAlgorithm, issuer, , subject] = parts.slice(offset + 1);
-  if (!innerAlgorithm || !issuer || !subject || !outerAlgorithm) throw invalid('malformed tbsCertificate');
+  const [innerAlgorithm, issuer, , subject, spki] = parts.slice(offset + 1);
+  if (!innerAlgorithm || !issuer || !subject || !spki || !outerAlgorithm) throw invalid('malformed tbsCertificate');
   const result: Mutable<PathExtensions> = {
     version,
+    ecExplicitParameters: explicitEcParameters(der, spki),
     signatureAlgorithmsMatch: Buffer.compare(der.subarray(innerAlgorithm.start, innerAlgorithm.end), der.subarray(outerAlgorithm.start, outerAlgorithm.end)) === 0,
     issuerEmpty: issuer.end === issuer.contentStart,
     subjectEmpty: subject.end === subject.contentStart,

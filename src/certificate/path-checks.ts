@@ -21,7 +21,7 @@ export function checkValidity(path: readonly Link[], time: number): void {
 
 /**
  * The RFC 5280 profile rules that `openssl verify -x509_strict` enforces on every certificate of
- * a path (sections 4.1.1.2, 4.1.2.4, 4.1.2.6, 4.2.1.1, 4.2.1.2, 4.2.1.3, 4.2.1.6, 4.2.1.9).
+ * a path (sections 4.1.1.2, 4.1.2.4, 4.1.2.6, 4.2.1.1, 4.2.1.2, 4.2.1.3, 4.2.1.6, 4.2.1.9; RFC 5480 section 2.1.1).
  */
 function checkProfile(link: Link, isAnchor: boolean): void {
   const x = link.extensions;
@@ -36,6 +36,7 @@ function checkProfile(link: Link, isAnchor: boolean): void {
   if (x.subjectEmpty && x.subjectAltNames && !x.subjectAltNameCritical) throw problem('has an empty subject and a non-critical subjectAltName');
   if (x.subjectAltNames?.length === 0) throw problem('has an empty subjectAltName');
   if (!x.signatureAlgorithmsMatch) throw problem('names two different signature algorithms');
+  if (x.ecExplicitParameters) throw problem('has an EC key with explicit curve parameters');
   if (x.version >= 3) {
     if (!isAnchor && !x.authorityKeyIdentifier?.keyIdentifier) throw problem('has no authorityKeyIdentifier keyIdentifier');
     if (ca && !x.subjectKeyIdentifier) throw problem('is a CA without subjectKeyIdentifier');

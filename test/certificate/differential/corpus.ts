@@ -73,6 +73,7 @@ export const CORPUS: readonly DifferentialCase[] = [
   { name: 'pathlen:0 intermediate above another CA', chain: [ROOT, caWith(CA.replace('CA:TRUE', 'CA:TRUE,pathlen:0')), ca('', '/C=US/O=Differential/CN=Second', 'second'), leaf()] },
   { name: 'pathlen:1 intermediate above another CA', chain: [ROOT, caWith(CA.replace('CA:TRUE', 'CA:TRUE,pathlen:1')), ca('', '/C=US/O=Differential/CN=Second', 'second'), leaf()] },
   { name: 'pathlen:0 intermediate above the leaf', chain: under(caWith(CA.replace('CA:TRUE', 'CA:TRUE,pathlen:0'))) },
+  { name: 'pathlen:0 intermediate above a self-issued CA (key rollover)', chain: [ROOT, caWith(CA.replace('CA:TRUE', 'CA:TRUE,pathlen:0')), ca('', INTERMEDIATE.subject, 'rollover'), leaf()] },
   { name: 'pathlen:0 root above two CAs', chain: [{ ...ROOT, subject: '/CN=Root pathlen 0', key: 'root-pl0', extensions: CA.replace('CA:TRUE', 'CA:TRUE,pathlen:0') }, INTERMEDIATE, leaf()] },
   { name: 'leaf with a pathLenConstraint', chain: under(INTERMEDIATE, leafWith(LEAF.replace('CA:FALSE', 'CA:FALSE,pathlen:0'))) },
   // keyUsage.
@@ -146,6 +147,15 @@ export const CORPUS: readonly DifferentialCase[] = [
   { name: 'NC dirName excluded, subject inside', chain: nc('excluded;dirName:partner_dn', leaf('', '/C=US/O=Partner/CN=bob')) },
   { name: 'NC on the root, leaf outside', chain: [{ ...ROOT, subject: '/CN=Constrained root', key: 'nc-root', extensions: `${CA}\nnameConstraints=critical,permitted;DNS:partner.example` }, INTERMEDIATE, san('DNS:alice.example.com')] },
   { name: 'NC dirName, a CA below outside it', chain: [ROOT, ca('nameConstraints=critical,permitted;dirName:partner_dn', INTERMEDIATE.subject, 'constrained'), ca('', '/C=US/O=Other/CN=Sub', 'second'), leaf('', '/C=US/O=Partner/CN=bob')] },
+  { name: 'NC URI host, URI with a port', chain: nc('permitted;URI:partner.example', san('URI:https://partner.example:8443/x')) },
+  { name: 'NC URI host, URI with user info', chain: nc('permitted;URI:partner.example', san('URI:https://user@partner.example/x')) },
+  { name: 'NC email host, host in other case', chain: nc('permitted;email:partner.example', san('email:bob@PARTNER.example')) },
+  { name: 'NC email mailbox, local part in other case', chain: nc('permitted;email:bob@partner.example', san('email:Bob@partner.example')) },
+  { name: 'NC DNS permitted in upper case, leaf in lower case', chain: nc('permitted;DNS:PARTNER.EXAMPLE', san('DNS:a.partner.example')) },
+  { name: 'NC DNS permitted and excluded, leaf in both', chain: nc('permitted;DNS:partner.example,excluded;DNS:x.partner.example', san('DNS:a.x.partner.example')) },
+  { name: 'NC two DNS permitted, leaf in the second', chain: nc('permitted;DNS:partner.example,permitted;DNS:other.example', san('DNS:a.other.example')) },
+  { name: 'NC IPv4 /32 permitted, that address', chain: nc('permitted;IP:192.0.2.7/255.255.255.255', san('IP:192.0.2.7')) },
+  { name: 'NC dirName permitted, a self-issued CA outside it above an inside leaf', chain: [ROOT, ca('nameConstraints=critical,permitted;dirName:partner_dn', INTERMEDIATE.subject, 'constrained'), ca('', INTERMEDIATE.subject, 'rollover'), leaf('', '/C=US/O=Partner/CN=bob')] },
   // Policies.
   { name: 'requireExplicitPolicy:0 without policies', chain: under(ca('policyConstraints=critical,requireExplicitPolicy:0')), stricter: POLICY_RULE, opensslOption: '-policy_check' },
   { name: 'requireExplicitPolicy:1 without policies', chain: under(ca('policyConstraints=critical,requireExplicitPolicy:1')), stricter: POLICY_RULE, opensslOption: '-policy_check' },
@@ -157,6 +167,10 @@ export const CORPUS: readonly DifferentialCase[] = [
   // Issuer keys.
   { name: 'RSA-1024 intermediate', chain: under({ ...INTERMEDIATE, key: 'rsa-1024', keyAlgorithm: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'] }), stricter: KEY_RULE },
   { name: 'secp256k1 intermediate', chain: under({ ...INTERMEDIATE, key: 'k256', keyAlgorithm: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp256k1'] }), stricter: KEY_RULE },
+  { name: 'RSA-1024 leaf (its key signs nothing in the path)', chain: under(INTERMEDIATE, { ...leaf(), key: 'rsa-1024-leaf', keyAlgorithm: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'] }) },
+  { name: 'leaf key with explicit EC parameters', chain: under(INTERMEDIATE, { ...leaf(), key: 'explicit-leaf', keyAlgorithm: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-pkeyopt', 'ec_param_enc:explicit'] }) },
+  { name: 'P-521 intermediate', chain: under({ ...INTERMEDIATE, key: 'p521', keyAlgorithm: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'] }) },
+  { name: 'RSA-PSS intermediate', chain: under({ ...INTERMEDIATE, key: 'rsa-pss', keyAlgorithm: ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'] }) },
   // Issuer linking and signatures.
   { name: 'intermediate neither sent nor configured', chain: under(INTERMEDIATE), sent: [] },
   { name: 'leaf signed by another key under the right issuer name', chain: [ROOT, INTERMEDIATE, { ...leaf(), signer: { ...INTERMEDIATE, key: 'forger' } }] },
