@@ -1,13 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { buildReadme, ROOT } from '../scripts/readme-build.js';
-
-/** README.md and every guide under docs/ (docs/readme/ holds the README's sources). */
-export function documentationFiles(): string[] {
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? (entry.name === 'readme' ? [] : walk(join(dir, entry.name))) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : []);
-  return [join(ROOT, 'README.md'), ...walk(join(ROOT, 'docs'))];
-}
+import { documentationFiles } from './docs/files.js';
 
 describe('README.md', () => {
   it('is built from docs/readme/ (run `npm run readme` after editing a section)', () => {

@@ -11,7 +11,8 @@ the flags, else from --config (issuer.url and issuer.mtlsUrl give the host names
 listen.host:listen.port the upstream, proxy.* the header names), else the template defaults.
 
 Options:
-  --server-name NAME        plain host name, e.g. as.example.com (required unless --config gives it)
+  --server-name NAME        plain host name, e.g. as.example.com (nginx, apache: required unless
+                            --config gives it; IIS takes host names from its site bindings)
   --mtls-server-name NAME   RFC 8705 section 5 mTLS alias host (default mtls.<server-name>)
   --listen PORT|ADDR:PORT   where the web server listens (default 443)
   --mtls-listen PORT|ADDR:PORT
@@ -90,7 +91,8 @@ export const renderCommand: Command = {
       if (value === undefined) continue;
       values[key] = FILE_FLAGS.has(flag) ? resolve(io.cwd, value) : value;
     }
-    if (values.serverName === undefined) throw new UsageError('--server-name is required (or a --config with issuer.url)');
+    // IIS takes its host names from the site bindings, not from web.config.
+    if (values.serverName === undefined && server !== 'iis') throw new UsageError(`--server-name is required for ${server} (or a --config with issuer.url)`);
     let text: string;
     try {
       text = renderTemplate(server, values as unknown as TemplateValues, { ...(site ? { site } : {}), ...(parsed.values.standalone === true ? { standalone: true } : {}) });

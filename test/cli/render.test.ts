@@ -69,6 +69,13 @@ describe('mtls-pop render', () => {
     expect(result.stdout).toMatch(/^<\?xml/);
   });
 
+  it('renders the IIS web.config without --server-name: IIS takes host names from its site bindings', async () => {
+    const result = await cli(['render', 'iis', '--upstream', '127.0.0.1:3000']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe((await cli(['render', 'iis', '--server-name', 'as.example.com', '--upstream', '127.0.0.1:3000'])).stdout);
+    expect(result.stdout).toContain('127.0.0.1:3000');
+  });
+
   it('renders the api site and the standalone main configuration', async () => {
     const api = await cli(['render', 'nginx', '--site', 'api', '--server-name', 'api.example.com', ...files]);
     expect(api.stdout).toContain('api.example.com');
