@@ -13,8 +13,9 @@ import { join, relative } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const WORK = join(ROOT, '.tmp', 'package');
-const INPUTS = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'SECURITY.md', 'src', 'bin', 'nginx', 'apache', 'iis'];
-const COPIED = ['package.json', 'README.md', 'LICENSE', 'SECURITY.md', 'bin', 'nginx', 'apache', 'iis'];
+/** What package.json "files" publishes besides dist/ (built here), as listed there. */
+const COPIED = ['package.json', ...(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files.filter((entry) => !entry.startsWith('dist') && !entry.startsWith('!'))];
+const INPUTS = [...COPIED, 'tsconfig.json', 'tsconfig.build.json', 'src'];
 
 function files(path: string): string[] {
   return statSync(path).isDirectory() ? readdirSync(path).sort().flatMap((name) => files(join(path, name))) : [path];
