@@ -17,7 +17,9 @@
  *   `npx mtls-pop` and `npx tsx` working; express, jose and the other dependencies resolve from this
  *   repository's node_modules;
  * - `fixtures/` is this repository's test PKI and header samples;
- * - nginx, apache2 and haproxy are on PATH (Debian installs them in /usr/sbin);
+ * - nginx, apache2, haproxy and caddy are on PATH (Debian installs some in /usr/sbin);
+ * - a block that runs may not write outside its folder (the suite may run as root): a redirection
+ *   or `tee` to an absolute path other than /dev/null fails the convention check.
  * - the ports the documents use (DOCUMENT_PORTS) are replaced, in every block of the document, by
  *   free ports chosen at run time: this is the only change made to a block.
  * A document whose blocks start nginx or Apache needs them installed: without them it is skipped
@@ -34,7 +36,7 @@ import { ROOT, unpackedPackage } from '../package/pack.js';
 export const DOCUMENT_PORTS = [3000, 3001, 3002, 8443, 9443] as const;
 const RUNNABLE = new Set(['sh', 'bash', 'ts', 'typescript']);
 const WORK = join(ROOT, '.tmp', 'docs');
-const HAPROXY = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'];
+const TOOLS = { haproxy: ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'], caddy: ['/usr/bin/caddy', '/usr/local/bin/caddy'] } as const;
 
 export interface Block {
   file: string;
@@ -68,6 +70,7 @@ export function conventionProblem(block: Block): string | undefined {
   if (block.marker.kind === 'background' && !['sh', 'bash'].includes(block.language)) return 'background is for sh blocks';
   if (block.marker.kind === 'run' && !RUNNABLE.has(block.language)) return `a \`${block.language || 'plain'}\` block must be marked <!-- excerpt --> or <!-- file: NAME -->`;
   if (block.marker.kind === 'run' && /^\s*(\.\.\.|…)\s*$|\s\.\.\.(\s|$)/m.test(block.text)) return 'runs, but contains "..." (mark it <!-- excerpt --> or write it out)';
+  if (['run', 'background'].includes(block.marker.kind) && /(>>?|\btee(\s+-a)?)\s*["']?\/(?!dev\/null)/.test(block.text)) return 'runs, but writes to an absolute path outside its folder (use a relative path, or mark it <!-- excerpt -->)';
   return undefined;
 }
 
@@ -84,6 +87,9 @@ describe('the code blocks of README.md and docs/', () => {
       [3, 'ts', 'excerpt', 'why', 'const a = 1;\n'], [7, 'sh', 'run', undefined, 'echo hi\n'], [11, 'json', 'file', 'a.json', '{}\n']]);
     expect(conventionProblem(blocks('x.md', '```json\n{}\n```\n')[0]!)).toMatch(/must be marked/);
     expect(conventionProblem(blocks('x.md', '```sh\ncurl ... https://x\n```\n')[0]!)).toMatch(/contains "\.\.\."/);
+    expect(conventionProblem(blocks('x.md', '```sh\nrender > /etc/caddy/Caddyfile\n```\n')[0]!)).toMatch(/absolute path/);
+    expect(conventionProblem(blocks('x.md', '```sh\necho | tee -a /etc/hosts\n```\n')[0]!)).toMatch(/absolute path/);
+    expect(conventionProblem(blocks('x.md', '```sh\ncurl -o /dev/null https://x > out.txt\n```\n')[0]!)).toBeUndefined();
   });
 });
 
@@ -109,7 +115,7 @@ describe.each(runnable.map(({ name, all }) => [name, all]))('%s', (name, all) =>
     for (const kind of ['nginx', 'apache'] as const) {
       if (new RegExp(`^\\s*${kind === 'nginx' ? 'nginx' : 'apache2'}\\s`, 'm').test(needs) && !serverAvailable(kind)) return;
     }
-    if (/^\s*haproxy\s/m.test(needs) && !haproxyAvailable()) return;
+    for (const tool of Object.keys(TOOLS) as (keyof typeof TOOLS)[]) if (new RegExp(`^\\s*${tool}\\s`, 'm').test(needs) && !toolAvailable(tool)) return;
     const withPorts = (text: string): string => text.replace(/(?<![\d.])(\d{4})(?!\d)/g, (match) => String(ports.get(Number(match)) ?? match));
     const typescript = all.filter((block) => block.marker.kind !== 'excerpt' && ['ts', 'typescript'].includes(block.language));
     typeCheck(folder, typescript.map((block, index) => ({ name: block.marker.kind === 'file' ? block.marker.value! : `block-${block.line}.ts`, text: withPorts(block.text), block, index })));
@@ -134,10 +140,10 @@ describe.each(runnable.map(({ name, all }) => [name, all]))('%s', (name, all) =>
   }, 600_000);
 });
 
-/** Like serverAvailable() for HAProxy: a loud notice without it, a failure under CI. */
-function haproxyAvailable(): boolean {
-  if (HAPROXY.some((file) => existsSync(file))) return true;
-  const notice = `\n${'!'.repeat(78)}\n!! haproxy is NOT INSTALLED: the documents that run it do not run (apt-get install haproxy)\n${'!'.repeat(78)}\n`;
+/** Like serverAvailable() for HAProxy and Caddy: a loud notice without it, a failure under CI. */
+function toolAvailable(tool: keyof typeof TOOLS): boolean {
+  if (TOOLS[tool].some((file) => existsSync(file))) return true;
+  const notice = `\n${'!'.repeat(78)}\n!! ${tool} is NOT INSTALLED: the documents that run it do not run (apt-get install ${tool})\n${'!'.repeat(78)}\n`;
   if (process.env.CI) throw new Error(`CI: ${notice}`);
   console.warn(notice);
   return false;
@@ -158,7 +164,7 @@ function prepareFolder(folder: string): NodeJS.ProcessEnv {
   };
   shim('mtls-pop', join(packageRoot, 'bin', 'mtls-pop.js'));
   shim('tsx', join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'));
-  const serverDirs = [serverBinary('nginx'), serverBinary('apache'), HAPROXY.find((file) => existsSync(file))].filter((binary): binary is string => binary !== undefined).map((binary) => dirname(binary));
+  const serverDirs = [serverBinary('nginx'), serverBinary('apache'), ...Object.values(TOOLS).map((files) => files.find((file) => existsSync(file)))].filter((binary): binary is string => binary !== undefined).map((binary) => dirname(binary));
   return { ...process.env, PATH: [join(folder, 'node_modules', '.bin'), ...serverDirs, process.env.PATH].join(':'), npm_config_update_notifier: 'false', MTLS_POP_DEBUG: '' };
 }
 
