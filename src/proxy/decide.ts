@@ -68,7 +68,7 @@ function fromTrustedProxy(options: CompiledOptions, verdict: PeerVerdict, copies
       certificate = outcome.certificate;
     }
   }
-  const verification = options.verifyHeaders.length > 0 ? options.readVerification(verifyValues, certificate !== undefined) : { status: certificate ? 'UNKNOWN' : 'NONE' } as const;
+  const verification = options.verifyHeaders.length > 0 ? options.readVerification(verifyValues, certificate) : { status: certificate ? 'UNKNOWN' : 'NONE' } as const;
   // A proxy that says NONE next to a certificate (or SUCCESS without one) is misconfigured or bypassed.
   if ((certificate && verification.status === 'NONE') || (!certificate && verification.status === 'SUCCESS')) {
     throw new CertificateHeaderError('ERR_CERT_VERIFY_MISMATCH', `${options.verifyHeader} is ${verification.status} but the certificate header is ${certificate ? 'set' : 'empty'}`);

@@ -3,7 +3,7 @@ import { PRESETS, PRESET_HEADER_NAMES, PRESET_NAMES, type PresetName } from '../
 import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
 import { readHeader } from '../forwarded/helpers.js';
 import { startApp, type TestApp } from './helpers.js';
-import { albQuote, base64Leaf, base64OfPem, nginxEscape, opensslDerThumbprint, pemBlocks, rfc9440Chain, rfc9440Leaf, traefikIngressNginxCert, traefikPassTlsClientCert, xfccElement } from './presets/samples.js';
+import { albQuote, base64Leaf, base64OfPem, nginxDn, nginxEscape, opensslDerThumbprint, pemBlocks, rfc9440Chain, rfc9440Leaf, traefikIngressNginxCert, traefikPassTlsClientCert, xfccElement } from './presets/samples.js';
 
 type Status = 'SUCCESS' | 'FAILED' | 'NONE' | 'UNKNOWN';
 
@@ -62,8 +62,12 @@ const CASES: PresetCase[] = [
   },
   {
     preset: 'ingress-nginx',
-    source: 'nginx $ssl_client_escaped_cert as captured, under the controller template\'s header names',
-    sample: { 'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa-chain.txt') },
+    source: 'nginx $ssl_client_escaped_cert as captured, $ssl_client_s_dn / $ssl_client_i_dn as openssl RFC2253, under the controller template\'s header names',
+    sample: {
+      'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa-chain.txt'),
+      'ssl-client-subject-dn': nginxDn('client-rsa.pem', 'subject'),
+      'ssl-client-issuer-dn': nginxDn('client-rsa.pem', 'issuer'),
+    },
     chain: false,
     verification: [
       [{ 'ssl-client-verify': 'SUCCESS' }, 'SUCCESS'],
@@ -281,6 +285,31 @@ describe('clientCertificate({ preset })', () => {
       ].join(',');
       const response = await get(a, { 'x-forwarded-client-cert': value });
       expect([response.status, response.body.error_description]).toEqual([400, 'the client certificate was refused (ERR_CERT_HEADER_FORMAT)']);
+    });
+  });
+
+  describe('ingress-nginx: a certificate header that is not the session\'s', () => {
+    // A verifying Ingress without auth-tls-pass-certificate-to-upstream sets ssl-client-verify and the
+    // DNs from the session but leaves a client's own ssl-client-cert in place (nginx.tmpl).
+    const session = { 'ssl-client-subject-dn': nginxDn('client-rsa.pem', 'subject'), 'ssl-client-issuer-dn': nginxDn('client-rsa.pem', 'issuer') };
+    const forged = { 'ssl-client-cert': encodeURIComponent(pemBlocks('client-unrelated.pem')[0]!) };
+    it.each(['SUCCESS', 'FAILED:self-signed certificate'])('is refused with 400 ERR_CERT_VERIFY_MISMATCH next to %s', async (verify) => {
+      const a = await app({ preset: 'ingress-nginx', trustedProxies: 'loopback' });
+      const response = await get(a, { ...forged, ...session, 'ssl-client-verify': verify });
+      expect([response.status, response.body.error_description]).toEqual([400, 'the client certificate was refused (ERR_CERT_VERIFY_MISMATCH)']);
+    });
+
+    it('is UNKNOWN, not SUCCESS, when the DN headers are missing', async () => {
+      const a = await app({ preset: 'ingress-nginx', trustedProxies: 'loopback' });
+      const response = await get(a, { 'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa.txt'), 'ssl-client-verify': 'SUCCESS' }).expect(200);
+      expect(response.body.verification.status).toBe('UNKNOWN');
+    });
+
+    it('matches names written in another valid RFC 4514 spelling (attribute type case)', async () => {
+      const a = await app({ preset: 'ingress-nginx', trustedProxies: 'loopback' });
+      const lower = { 'ssl-client-subject-dn': session['ssl-client-subject-dn'].replace(/(^|,)(CN|OU|O|C)=/g, (_m, sep: string, type: string) => `${sep}${type.toLowerCase()}=`), 'ssl-client-issuer-dn': session['ssl-client-issuer-dn'] };
+      const response = await get(a, { 'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa.txt'), ...lower, 'ssl-client-verify': 'SUCCESS' }).expect(200);
+      expect(response.body).toMatchObject({ thumbprint: leaf, verification: { status: 'SUCCESS' } });
     });
   });
 

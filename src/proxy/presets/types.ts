@@ -1,12 +1,14 @@
+import type { ClientCertificate } from '../../certificate/model.js';
 import type { ForwardedFormat } from '../../forwarded/index.js';
 import type { ClientCertificateVerification } from '../request.js';
 
 /**
  * Maps the values of a proxy's verification headers (in the order of `headers`, `undefined`
- * when absent) to a verification result. Fail closed: a value not known to mean success is
- * never `SUCCESS`.
+ * when absent) to a verification result, given the certificate decoded beside them. Fail closed:
+ * a value not known to mean success is never `SUCCESS`. Headers that contradict the certificate
+ * throw a `CertificateHeaderError` (`ERR_CERT_VERIFY_MISMATCH`), which refuses the request.
  */
-export type VerificationReader = (values: readonly (string | undefined)[], certificatePresent: boolean) => ClientCertificateVerification;
+export type VerificationReader = (values: readonly (string | undefined)[], certificate: ClientCertificate | undefined) => ClientCertificateVerification;
 
 /** How a proxy reports whether it verified the certificate. */
 export type PresetVerification =

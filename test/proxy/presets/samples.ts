@@ -105,3 +105,12 @@ export const rfc9440Chain = (file: string): string => derBlocks(file).slice(1).m
 
 /** Fastly `tls.client.certificate.raw_certificate_b64`: base64 of the leaf's PEM text. */
 export const base64OfPem = (file: string): string => Buffer.from(pemBlocks(file)[0]!, 'latin1').toString('base64');
+
+/**
+ * nginx `$ssl_client_s_dn` / `$ssl_client_i_dn` (since 1.11.6): `X509_NAME_print_ex(…, XN_FLAG_RFC2253)`,
+ * which is what `openssl x509 -nameopt RFC2253` prints. ingress-nginx forwards them as
+ * `ssl-client-subject-dn` / `ssl-client-issuer-dn`.
+ */
+export function nginxDn(file: string, which: 'subject' | 'issuer'): string {
+  return execFileSync('openssl', ['x509', '-in', pkiPath(file), '-noout', `-${which}`, '-nameopt', 'RFC2253'], { encoding: 'utf8' }).trim().replace(/^(subject|issuer)=/, '');
+}
