@@ -3,7 +3,7 @@ import { PRESETS, PRESET_HEADER_NAMES, PRESET_NAMES, type PresetName } from '../
 import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
 import { readHeader } from '../forwarded/helpers.js';
 import { startApp, type TestApp } from './helpers.js';
-import { albQuote, base64Leaf, base64OfPem, nginxDn, nginxEscape, opensslDerThumbprint, pemBlocks, rfc9440Chain, rfc9440Leaf, traefikIngressNginxCert, traefikPassTlsClientCert, xfccElement } from './presets/samples.js';
+import { albQuote, base64Leaf, base64OfPem, goQueryEscape, nginxDn, nginxEscape, opensslDerThumbprint, pemBlocks, rfc9440Chain, rfc9440Leaf, traefikIngressNginxCert, traefikPassTlsClientCert, xfccElement } from './presets/samples.js';
 
 type Status = 'SUCCESS' | 'FAILED' | 'NONE' | 'UNKNOWN';
 
@@ -310,6 +310,16 @@ describe('clientCertificate({ preset })', () => {
       const lower = { 'ssl-client-subject-dn': session['ssl-client-subject-dn'].replace(/(^|,)(CN|OU|O|C)=/g, (_m, sep: string, type: string) => `${sep}${type.toLowerCase()}=`), 'ssl-client-issuer-dn': session['ssl-client-issuer-dn'] };
       const response = await get(a, { 'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa.txt'), ...lower, 'ssl-client-verify': 'SUCCESS' }).expect(200);
       expect(response.body).toMatchObject({ thumbprint: leaf, verification: { status: 'SUCCESS' } });
+    });
+  });
+
+  describe('Traefik 2.9.1 and older (passTLSClientCert URL-escaped its value until 2c550c284d)', () => {
+    it('is refused as ERR_CERT_HEADER_ENCODING rather than guessed at', async () => {
+      const a = await app({ preset: 'traefik', trustedProxies: 'loopback' });
+      const escaped = goQueryEscape(traefikPassTlsClientCert('client-rsa.pem'));
+      expect(escaped).toMatch(/%2B|%2F|%3D/);
+      const response = await get(a, { 'x-forwarded-tls-client-cert': escaped });
+      expect([response.status, response.body.error_description]).toEqual([400, 'the client certificate was refused (ERR_CERT_HEADER_ENCODING)']);
     });
   });
 
