@@ -27,6 +27,17 @@ export {
 export { clientCertificate, type ClientCertificateOptions, type ClientCertificateVerification } from './proxy/middleware.js';
 export { certificateFromTlsSocket, type TlsClientCertificate } from './proxy/tls.js';
 export { CLIENT_CERTIFICATE_DEFAULTS } from './proxy/options.js';
+export {
+  clientCertificateProbe,
+  probeReport,
+  PROBE_HEADER,
+  PROBE_MARKER_HEADER,
+  CLIENT_CERTIFICATE_PROBE_DEFAULTS,
+  type ClientCertificateProbeOptions,
+  type ProbeReport,
+  type ProbeHeaderCopy,
+} from './proxy/probe.js';
+export { MTLS_POP_EVENT_TYPES, type MtlsPopEvent, type MtlsPopEventType, type MtlsPopEventListener } from './events/index.js';
 export { PRESETS, PRESET_NAMES, PRESET_HEADER_NAMES, type PresetName, type ClientCertificatePreset, type PresetVerification, type VerificationReader } from './proxy/presets/index.js';
 export {
   requireCertificateBoundToken,

@@ -42,5 +42,6 @@ export function redactConfig(config: MtlsPopConfig): MtlsPopConfig {
   copy.revocation.store = redactUrl(copy.revocation.store);
   copy.issuer.url = redactUrl(copy.issuer.url);
   copy.issuer.mtlsUrl = redactUrl(copy.issuer.mtlsUrl);
+  if (copy.metrics.token) copy.metrics.token = '***';
   return copy;
 }

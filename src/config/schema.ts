@@ -253,6 +253,33 @@ export const schema = {
       env: 'MTLS_POP_CACHE_TOKENS',
     },
   },
+  metrics: {
+    enabled: {
+      doc: 'Serve Prometheus metrics at /metrics on a listener of their own (metrics.host:metrics.port), never on the public one.',
+      format: Boolean,
+      default: false,
+      env: 'MTLS_POP_METRICS',
+    },
+    host: {
+      doc: 'Address of the metrics listener. Keep it on loopback or a private address.',
+      format: String,
+      default: '127.0.0.1',
+      env: 'MTLS_POP_METRICS_HOST',
+    },
+    port: {
+      doc: 'Port of the metrics listener; 0 picks a free one (printed at start).',
+      format: 'port',
+      default: 9464,
+      env: 'MTLS_POP_METRICS_PORT',
+    },
+    token: {
+      doc: "If set, /metrics answers only requests with 'Authorization: Bearer <token>'. Empty: no token (rely on metrics.host).",
+      format: String,
+      default: '',
+      env: 'MTLS_POP_METRICS_TOKEN',
+      sensitive: true,
+    },
+  },
   log: {
     level: {
       doc: 'Log level of the JSON logs on stdout.',

@@ -32,5 +32,6 @@ export interface MtlsPopConfig {
   revocation: { store: string };
   api: { audience: string; algorithms: string[] };
   cache: { certificates: number; tokens: number };
+  metrics: { enabled: boolean; host: string; port: number; token: string };
   log: { level: (typeof LOG_LEVELS)[number] };
 }

@@ -1,3 +1,4 @@
+import { eventSink, type EventSink, type MtlsPopEventListener } from '../events/index.js';
 import { ChainValidator, type CertificateInput } from '../certificate/chain.js';
 import { defaultLogger, type Logger } from '../log.js';
 import { ClientAuthenticator } from './client-auth.js';
@@ -42,6 +43,8 @@ export interface AuthorizationServerOptions {
   maxBodyBytes?: number;
   /** The clock, for tests. Default `() => new Date()`. */
   clock?: () => Date;
+  /** Called once per issued token with `{ type: 'token_issued', method, bound }` (see MtlsPopEvent). Default: none. */
+  onEvent?: MtlsPopEventListener;
 }
 
 /** Everything the request handlers need, computed once. */
@@ -58,13 +61,14 @@ export interface IssuerContext {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly clock: () => Date;
+  readonly emit: EventSink;
 }
 
 /** The defaults of the optional settings; docs/authorization-server.md is checked against them in the tests. */
 export const AUTHORIZATION_SERVER_DEFAULTS = { maxChainLength: 5, accessTokenTtl: 600, maxBodyBytes: 8192 } as const;
 
 export const OPTION_NAMES = ['issuer', 'keys', 'clients', 'trustAnchors', 'intermediates', 'maxChainLength', 'certificateRevocation', 'mtlsBaseUrl', 'accessTokenTtl',
-  'defaultResource', 'revocations', 'logger', 'maxBodyBytes', 'clock'];
+  'defaultResource', 'revocations', 'logger', 'maxBodyBytes', 'clock', 'onEvent'];
 
 function httpsUrl(value: unknown, name: string, allowHttp: boolean): URL {
   let url: URL;
@@ -135,5 +139,6 @@ export function compileOptions(options: AuthorizationServerOptions): IssuerConte
     logger: options.logger ?? defaultLogger(),
     maxBodyBytes: positiveInteger(options.maxBodyBytes, 'maxBodyBytes', AUTHORIZATION_SERVER_DEFAULTS.maxBodyBytes),
     clock: options.clock ?? (() => new Date()),
+    emit: eventSink(options.onEvent, 'authorizationServer'),
   };
 }

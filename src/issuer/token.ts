@@ -48,7 +48,7 @@ export function tokenEndpoint(context: IssuerContext): RequestHandler {
       const grantType = params.get('grant_type');
       if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
       const now = context.clock();
-      const { client, certificate } = await context.authenticator.authenticate(
+      const { client, certificate, method } = await context.authenticator.authenticate(
         { authorization: req.headers.authorization, params, certificate: req.clientCertificate }, now);
       if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'only grant_type=client_credentials is supported');
       if (!client.grantTypes.includes('client_credentials')) throw new OAuthError('unauthorized_client', 'this client may not use the client_credentials grant');
@@ -73,6 +73,7 @@ export function tokenEndpoint(context: IssuerContext): RequestHandler {
         .setExpirationTime(iat + context.accessTokenTtl)
         .setJti(randomBytes(16).toString('base64url'))
         .sign(key.privateKey);
+      context.emit({ type: 'token_issued', method, bound: claims.cnf !== undefined });
       context.logger.debug({ event: 'token_issued', client_id: client.clientId, bound: claims.cnf !== undefined }, 'token issued');
       const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: context.accessTokenTtl };
       if (scopes.length) body.scope = scopes.join(' ');

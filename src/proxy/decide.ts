@@ -7,6 +7,7 @@ import { chainValues, hasForwardedHeaders, singleValue, type ForwardedHeaderCopi
 import type { CompiledOptions } from './options.js';
 import type { ClientCertificateVerification } from './request.js';
 import type { PeerVerdict } from './trust.js';
+import type { MtlsPopEvent } from '../events/index.js';
 
 /** One log line: level, structured fields, message. */
 export interface LogLine {
@@ -17,8 +18,8 @@ export interface LogLine {
 
 /** What the middleware does with a request; computed without I/O. */
 export type Decision =
-  | { readonly kind: 'continue'; readonly certificate?: ClientCertificate; readonly verification?: ClientCertificateVerification; readonly strip: boolean; readonly log?: LogLine }
-  | { readonly kind: 'refuse'; readonly error: OAuthError; readonly log: LogLine };
+  | { readonly kind: 'continue'; readonly certificate?: ClientCertificate; readonly verification?: ClientCertificateVerification; readonly strip: boolean; readonly log?: LogLine; readonly event?: MtlsPopEvent }
+  | { readonly kind: 'refuse'; readonly error: OAuthError; readonly log: LogLine; readonly event?: MtlsPopEvent };
 
 /** The decoder the decision calls on a cache miss (`parseForwardedCertificate`). */
 export type Decoder = (value: string, format: ForwardedFormat, options: ForwardedParseOptions) => ClientCertificate;
@@ -35,10 +36,11 @@ export function decideFromHeaders(options: CompiledOptions, verdict: PeerVerdict
       fields: { peer: verdict.peer, headers: copies.names },
       message: `client certificate headers from a peer that is not a trusted proxy were ${options.untrusted === 'reject' ? 'refused' : 'removed'}`,
     };
+    const event: MtlsPopEvent = { type: 'certificate_header_untrusted', peer: verdict.peer, headers: copies.names };
     if (options.untrusted === 'reject') {
-      return { kind: 'refuse', error: new OAuthError('invalid_request', 'client certificate headers are accepted only from a trusted proxy'), log };
+      return { kind: 'refuse', error: new OAuthError('invalid_request', 'client certificate headers are accepted only from a trusted proxy'), log, event };
     }
-    return requireIfNeeded(options, { kind: 'continue', strip: true, log }, verdict);
+    return requireIfNeeded(options, { kind: 'continue', strip: true, log, event }, verdict);
   }
   try {
     return requireIfNeeded(options, fromTrustedProxy(options, verdict, copies, cache, decode), verdict);
@@ -102,7 +104,7 @@ function requireIfNeeded(options: CompiledOptions, decision: Decision, verdict: 
   const log: LogLine = decision.log
     ? { ...decision.log, message: `${decision.log.message}; answered 401 (required)` }
     : { level: 'warn', fields: { peer: verdict.peer }, message: 'request without a client certificate answered 401 (required)' };
-  return { kind: 'refuse', error: new OAuthError('invalid_client', description), log };
+  return { kind: 'refuse', error: new OAuthError('invalid_client', description), log, ...(decision.event ? { event: decision.event } : {}) };
 }
 
 /** A 400 naming the certificate error's code; the detail (and any internal cause) goes to the log only. */
@@ -110,6 +112,7 @@ export function refuseCertificate(error: CertificateHeaderError, verdict: PeerVe
   const internal = error.cause !== undefined;
   return {
     kind: 'refuse',
+    event: { type: 'certificate_refused', code: error.code },
     error: new OAuthError('invalid_request', `the client certificate was refused (${error.code})`),
     log: {
       level: internal ? 'error' : 'warn',

@@ -44,6 +44,10 @@ export function clientCertificate(options?: ClientCertificateOptions): RequestHa
       return;
     }
     if (decision.log) write(compiled, decision.log);
+    if (decision.event) compiled.emit(decision.event);
+    if (decision.kind === 'continue' && decision.verification?.status === 'FAILED') {
+      compiled.emit({ type: 'certificate_verify_failed', source: compiled.source, ...(decision.verification.reason ? { reason: decision.verification.reason } : {}) });
+    }
     if (decision.kind === 'refuse') {
       send(res, decision.error);
       return;
@@ -76,6 +80,7 @@ async function checkRevocation(options: CompiledOptions, req: IncomingMessage, c
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code !== 'string' || !code.startsWith('ERR_')) throw error;
+    options.emit({ type: 'certificate_refused', code: code as `ERR_${string}` });
     options.logger.warn({ peer: req.socket.remoteAddress ?? 'unknown', code, thumbprint: certificate.thumbprint, reason: (error as Error).message?.slice(0, 600) },
       'client certificate refused: path validation or revocation check failed');
     return new OAuthError('invalid_client', 'the client certificate is not accepted');

@@ -3,6 +3,7 @@ import { FORWARDED_FORMATS, type ForwardedFormat } from '../forwarded/index.js';
 import { defaultLogger, type Logger } from '../log.js';
 import { compileTrustedProxies, type PeerTrust } from './trust.js';
 import { closest } from '../lib/closest.js';
+import { eventSink, type EventSink, type MtlsPopEventListener } from '../events/index.js';
 import { PRESETS, PRESET_NAMES, type ClientCertificatePreset, type PresetName, type VerificationReader } from './presets/index.js';
 import { opensslStyle } from './presets/verification.js';
 
@@ -48,6 +49,8 @@ export interface ClientCertificateOptions {
   revocation?: CertificateRevocationCheck;
   /** Where the one log line per refused request goes. Default: mtls-pop's pino logger on stdout. */
   logger?: Logger;
+  /** Called once per fact worth counting (untrusted headers, verify failures, refusals); see MtlsPopEvent. Default: none. */
+  onEvent?: MtlsPopEventListener;
 }
 
 /**
@@ -101,9 +104,10 @@ export interface CompiledOptions {
   readonly cacheSize: number;
   readonly revocation: CertificateRevocationCheck | undefined;
   readonly logger: Logger;
+  readonly emit: EventSink;
 }
 
-const KNOWN_KEYS = Object.keys(CLIENT_CERTIFICATE_DEFAULTS).concat('logger');
+const KNOWN_KEYS = Object.keys(CLIENT_CERTIFICATE_DEFAULTS).concat('logger', 'onEvent');
 const HEADER_ONLY_KEYS = ['preset', 'trustedProxies', 'allowUnixSocket', 'header', 'chainHeader', 'format', 'verifyHeader', 'untrusted', 'maxHeaderLength', 'cacheSize'];
 // RFC 9110 section 5.1: a field name is a token.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -189,6 +193,7 @@ export function compileOptions(input: ClientCertificateOptions | undefined): Com
     cacheSize: integer(options, 'cacheSize', 0, 10_000_000),
     revocation,
     logger: logger as Logger,
+    emit: eventSink(options.onEvent, 'clientCertificate'),
   };
 }
 

@@ -59,6 +59,7 @@ export function requireCertificateBoundToken(options: CertificateBoundTokenOptio
   function fail(res: Response, error: unknown, token: string | undefined, found: VerifiedToken | undefined, thumbprint: string | undefined): void {
     try {
       const refusal = error instanceof BearerTokenError ? error : mapJoseError(error);
+      resolved.emit({ type: 'token_refused', code: refusal.code });
       sendRefusal(res, refusal, resolved.realm, resolved.logger, { clientId: found?.clientId ?? claimedClientId(token), thumbprint });
     } catch (sendError) {
       // Never an unhandled rejection (it would end the process): answer a bare 500 and log it.

@@ -1,3 +1,4 @@
+import { eventSink, type EventSink, type MtlsPopEventListener } from '../events/index.js';
 import type { JSONWebKeySet } from 'jose';
 import { defaultLogger, type Logger } from '../log.js';
 import { isLocalKeySource, jwksProblem, type LocalKeySource } from './key-source.js';
@@ -71,6 +72,8 @@ export interface CertificateBoundTokenOptions {
   revocations?: RevocationLookup;
   /** Where refusals are logged. Default: the mtls-pop logger. */
   logger?: Logger;
+  /** Called once per refusal with `{ type: 'token_refused', code }` (see MtlsPopEvent). Default: none. */
+  onEvent?: MtlsPopEventListener;
 }
 
 /** The options after validation: every default applied, nothing left to parse per request. */
@@ -86,6 +89,7 @@ export interface ResolvedOptions {
   cacheSize: number;
   revocations: RevocationLookup | undefined;
   logger: Logger;
+  emit: EventSink;
 }
 
 export interface ResolvedIntrospection {
@@ -100,7 +104,7 @@ export interface ResolvedIntrospection {
 export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(['ES256', 'EdDSA', 'PS256', 'RS256']);
 export const DEFAULTS = Object.freeze({ clockTolerance: 5, typ: 'at+jwt', binding: 'required', cacheSize: 10_000, jwksCooldownMs: 30_000, jwksMaxAgeMs: 600_000, introspectionTimeoutMs: 5_000 });
 
-const KNOWN = ['jwks', 'jwksUri', 'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksDispatcher', 'introspection', 'issuer', 'audience', 'algorithms', 'clockTolerance', 'typ', 'binding', 'realm', 'cacheSize', 'revocations', 'logger'] as const;
+const KNOWN = ['jwks', 'jwksUri', 'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksDispatcher', 'introspection', 'issuer', 'audience', 'algorithms', 'clockTolerance', 'typ', 'binding', 'realm', 'cacheSize', 'revocations', 'logger', 'onEvent'] as const;
 const KNOWN_INTROSPECTION = ['endpoint', 'clientId', 'clientSecret', 'dispatcher', 'timeoutMs', 'maxCacheSeconds'] as const;
 // RFC 7518 section 3.1 names the asymmetric JWS algorithms jose can verify with a public key.
 const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512']);
@@ -258,5 +262,6 @@ export function resolveOptions(input: CertificateBoundTokenOptions): ResolvedOpt
     cacheSize: positiveInteger(input.cacheSize, 'cacheSize', DEFAULTS.cacheSize),
     revocations,
     logger,
+    emit: eventSink(input.onEvent, 'requireCertificateBoundToken'),
   };
 }

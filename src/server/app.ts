@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { MtlsPopEventListener } from '../events/index.js';
 import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
 import type { MtlsPopConfig } from '../config/index.js';
@@ -31,6 +32,8 @@ export interface AppParts {
   trustAnchors: string;
   intermediates: string | undefined;
   logger: PinoLogger;
+  /** The metrics hook (`createMetrics().onEvent`), given to every part. Default: none. */
+  onEvent?: MtlsPopEventListener;
 }
 
 /** The product: health check, authorization server, and a sample API that needs a bound token. */
@@ -45,7 +48,8 @@ export function createApp(parts: AppParts): Express {
   app.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok', mode: config.mode });
   });
-  app.use(clientCertificate(certificateOptions(config, logger)));
+  const events = parts.onEvent ? { onEvent: parts.onEvent } : {};
+  app.use(clientCertificate({ ...certificateOptions(config, logger), ...events }));
   app.use(authorizationServer({
     issuer: parts.issuer,
     keys: parts.keys,
@@ -57,10 +61,11 @@ export function createApp(parts: AppParts): Express {
     defaultResource: parts.audience,
     revocations: parts.revocations,
     logger,
+    ...events,
   }));
   app.get(
     SAMPLE_API_PATH,
-    requireCertificateBoundToken(sampleApiOptions(config, { jwks: parts.keys, issuer: parts.issuer, audience: parts.audience, revocations: parts.revocations, logger })),
+    requireCertificateBoundToken({ ...sampleApiOptions(config, { jwks: parts.keys, issuer: parts.issuer, audience: parts.audience, revocations: parts.revocations, logger }), ...events }),
     requireScope(SAMPLE_API_SCOPE),
     (req, res) => {
       const auth = req.boundToken!;

@@ -12,6 +12,7 @@ import { serveOptionProblems } from './app-options.js';
 import { gracefulClose, listen } from './lifecycle.js';
 import { openRevocationStore } from './revocation.js';
 import { prepareFiles, type ResolvedFiles } from './state.js';
+import { createMetrics, startMetricsServer } from './metrics.js';
 
 export interface StartOptions {
   /** Folder relative paths are resolved against. Default `process.cwd()`. */
@@ -31,6 +32,8 @@ export interface RunningServer {
   issuer: string;
   /** Base URL of the token endpoint clients present certificates to. */
   mtlsBase: string;
+  /** `http://<metrics.host>:<port>/metrics` when metrics.enabled, else undefined. */
+  metricsUrl: string | undefined;
   /** Full URL of the sample API as clients reach it. */
   apiUrl: string;
   audience: string;
@@ -120,7 +123,16 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
 
   let revocations: Awaited<ReturnType<typeof openRevocationStore>> | undefined;
   let keys: KeyStore | undefined;
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
   try {
+    // Metrics on a listener of their own: the public port never serves them.
+    const metrics = config.metrics.enabled ? createMetrics() : undefined;
+    if (metrics) {
+      const started = await startMetricsServer(metrics, config.metrics);
+      metricsServer = started.server;
+      metricsUrl = `http://${hostForUrl(config.metrics.host, 'behind-proxy')}:${started.port}/metrics`;
+    }
     // Watching the shared key file: a rotation by 'mtls-pop keys rotate' (or any holder of the file) reaches this instance in seconds.
     keys = await KeyStore.generate({ file: files.keyFile, algorithm: config.issuer.signingAlgorithm, retainSeconds: config.issuer.keyRetention, watch: true, logger });
     const clients = await ClientRegistry.fromFile(files.clientsFile);
@@ -136,17 +148,20 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
       trustAnchors: readText(files.trustAnchors, 'trust.anchors'),
       intermediates: files.intermediates ? readText(files.intermediates, 'trust.intermediates') : undefined,
       logger,
+      ...(metrics ? { onEvent: metrics.onEvent } : {}),
     });
     handler = app;
   } catch (error) {
     server.close();
     server.closeAllConnections();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     keys?.close();
     await revocations?.close();
     throw error;
   }
   const mtlsBase = alias ?? issuer;
-  logger.info({ mode: config.mode, url, issuer, mtlsBase, revocation: redactUrl(config.revocation.store) }, 'listening');
+  logger.info({ mode: config.mode, url, issuer, mtlsBase, revocation: redactUrl(config.revocation.store), ...(metricsUrl ? { metrics: metricsUrl } : {}) }, 'listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -155,6 +170,7 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
     port,
     issuer,
     mtlsBase,
+    metricsUrl,
     apiUrl: `${mtlsBase}${SAMPLE_API_PATH}`,
     audience,
     files,
@@ -164,6 +180,10 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
       closing ??= (async () => {
         logger.info({}, 'shutting down: finishing in-flight requests');
         await gracefulClose(server, options.shutdownGraceMs);
+        if (metricsServer) {
+          metricsServer.closeAllConnections();
+          await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+        }
         keys?.close();
         await revocations?.close();
         logger.info({}, 'stopped');
