@@ -21,14 +21,24 @@ const leafDer = () => pemToDerList(readPki('client-ec.pem'))[0]!;
 const intermediateDer = () => pemToDerList(readPki('intermediate-ca.pem'))[0]!;
 
 /** A CA certificate with the fixture intermediate's subject and key identifier but the given public key. */
-function lookalike(name: string, publicKeyPem?: string): Buffer {
+function lookalike(name: string, publicKeyPem?: string, keyIdentifier: 'same' | 'own' = 'same'): Buffer {
   const key = ca.key(name);
   openssl(ca.directory, ['req', '-new', '-config', 'ca.cnf', '-key', key, '-subj', INTERMEDIATE_SUBJECT, '-out', `${name}.csr`]);
-  writeFileSync(ca.path(`${name}.ext`), `[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\nsubjectKeyIdentifier=${skid}\nauthorityKeyIdentifier=keyid\n`);
+  writeFileSync(ca.path(`${name}.ext`), `[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\nsubjectKeyIdentifier=${keyIdentifier === 'same' ? skid : 'hash'}\nauthorityKeyIdentifier=keyid\n`);
   if (publicKeyPem) writeFileSync(ca.path(`${name}.pub`), publicKeyPem);
   openssl(ca.directory, ['x509', '-req', '-in', `${name}.csr`, '-CA', pkiPath('root-ca.pem'), '-CAkey', pkiPath('root-ca.key'), '-days', '30',
     '-extfile', `${name}.ext`, '-extensions', 'v3', '-out', `${name}.pem`, ...(publicKeyPem ? ['-force_pubkey', `${name}.pub`] : [])]);
   return pemToDerList(ca.read(`${name}.pem`))[0]!;
+}
+
+function refusal(run: () => unknown): CertificateChainError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof CertificateChainError) return error;
+    throw error;
+  }
+  throw new Error('accepted');
 }
 
 function codeOf(run: () => unknown): ChainErrorCode | 'accepted' {
@@ -83,6 +93,21 @@ describe('ChainValidator under hostile chains', () => {
     const spy = verifyCalls();
     expect(codeOf(() => validator.validate(ClientCertificate.fromDer(leafDer(), chain)))).toBe('ERR_CHAIN_KEY_UNSUPPORTED');
     expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('answers the very same refusal for the same chain (the refusal is cached, not recomputed)', () => {
+    const validator = new ChainValidator({ trustAnchors: readPki('root-ca.pem') });
+    const first = refusal(() => validator.validate(ClientCertificate.fromDer(leafDer(), forged.slice(0, 3))));
+    expect(first.code).toBe('ERR_CHAIN_UNTRUSTED');
+    expect(refusal(() => validator.validate(ClientCertificate.fromDer(leafDer(), forged.slice(0, 3))))).toBe(first);
+  });
+
+  it('spends no signature check on a same-name candidate whose key identifier differs from the leaf\'s authorityKeyIdentifier', () => {
+    const strangers = [0, 1, 2].map((index) => lookalike(`stranger-${index}`, undefined, 'own'));
+    const spy = verifyCalls();
+    const validator = new ChainValidator({ trustAnchors: readPki('root-ca.pem') });
+    expect(codeOf(() => validator.validate(ClientCertificate.fromDer(leafDer(), [...strangers, intermediateDer()])))).toBe('accepted');
+    expect(spy.mock.calls.length).toBe(2);
   });
 
   it(`spends at most ${MAX_SIGNATURE_CHECKS_PER_STEP} signature checks on one step`, () => {
