@@ -19,5 +19,8 @@ export function missingFiles(config: MtlsPopConfig, cwd: string): string[] {
     const value = read(config);
     if (value !== '' && !existsSync(resolve(cwd, value))) problems.push(`${key} (${env}): no such file ${resolve(cwd, value)}`);
   }
+  for (const file of config.trust.crlFiles) {
+    if (!existsSync(resolve(cwd, file))) problems.push(`trust.crlFiles (MTLS_POP_CRL_FILES): no such file ${resolve(cwd, file)}`);
+  }
   return problems;
 }

@@ -208,6 +208,53 @@ export const schema = {
       default: '',
       env: 'MTLS_POP_INTERMEDIATES',
     },
+    crlFiles: {
+      doc: 'CRL files (PEM or DER, from openssl ca -gencrl) checked for tls_client_auth certificates, re-read when they change. Empty: none.',
+      format: (value: unknown) => {
+        if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) throw new Error('must be a list of file names (in an environment variable: comma-separated)');
+      },
+      default: [] as string[],
+      env: 'MTLS_POP_CRL_FILES',
+    },
+    crlDistributionPoints: {
+      doc: "Fetch CRLs from the client certificates' CRL distribution points over HTTP (kept until nextUpdate).",
+      format: Boolean,
+      default: false,
+      env: 'MTLS_POP_CRL_DISTRIBUTION_POINTS',
+    },
+    ocsp: {
+      doc: "Ask OCSP about tls_client_auth certificates: trust.ocspResponder, else the certificate's AIA responder.",
+      format: Boolean,
+      default: false,
+      env: 'MTLS_POP_OCSP',
+    },
+    ocspResponder: {
+      doc: "OCSP responder URL used instead of the certificates' AIA (needs trust.ocsp). Empty: the AIA.",
+      format: (value: unknown) => {
+        if (value === '') return;
+        if (typeof value !== 'string' || !/^https?:\/\//.test(value)) throw new Error('must be an http:// or https:// URL or empty');
+      },
+      default: '',
+      env: 'MTLS_POP_OCSP_RESPONDER',
+    },
+    revocationMode: {
+      doc: "'hard-fail' refuses a certificate whose revocation status no source could establish; 'soft-fail' accepts it and logs the miss. A stale CRL fails closed in both.",
+      format: ['hard-fail', 'soft-fail'],
+      default: 'hard-fail' as 'hard-fail' | 'soft-fail',
+      env: 'MTLS_POP_REVOCATION_MODE',
+    },
+    revocationScope: {
+      doc: "'chain' checks the leaf and every intermediate (each needs a CRL or OCSP answer); 'leaf' the leaf only.",
+      format: ['chain', 'leaf'],
+      default: 'chain' as 'chain' | 'leaf',
+      env: 'MTLS_POP_REVOCATION_SCOPE',
+    },
+    revocationTimeout: {
+      doc: 'Deadline of one OCSP or CRL fetch, in milliseconds.',
+      format: 'nat',
+      default: 3000,
+      env: 'MTLS_POP_REVOCATION_TIMEOUT',
+    },
   },
   revocation: {
     store: {

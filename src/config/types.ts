@@ -28,7 +28,17 @@ export interface MtlsPopConfig {
     keyRetention: number;
     clientsFile: string;
   };
-  trust: { anchors: string; intermediates: string };
+  trust: {
+    anchors: string;
+    intermediates: string;
+    crlFiles: string[];
+    crlDistributionPoints: boolean;
+    ocsp: boolean;
+    ocspResponder: string;
+    revocationMode: 'hard-fail' | 'soft-fail';
+    revocationScope: 'chain' | 'leaf';
+    revocationTimeout: number;
+  };
   revocation: { store: string };
   api: { audience: string; algorithms: string[] };
   cache: { certificates: number; tokens: number };

@@ -3,7 +3,7 @@ import type { MtlsPopEventListener } from '../events/index.js';
 import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
 import type { MtlsPopConfig } from '../config/index.js';
-import { authorizationServer, type ClientRegistry, type KeyStore, type RevocationStore } from '../issuer/index.js';
+import { authorizationServer, type AuthorizationServerOptions, type ClientRegistry, type KeyStore, type RevocationStore } from '../issuer/index.js';
 import { OAuthError } from '../oauth/errors.js';
 import { clientCertificate } from '../proxy/middleware.js';
 import { requireCertificateBoundToken, requireScope } from '../resource/index.js';
@@ -31,9 +31,24 @@ export interface AppParts {
   revocations: RevocationStore;
   trustAnchors: string;
   intermediates: string | undefined;
+  /** CRL files (trust.crlFiles) resolved to absolute paths. Default: none. */
+  crlFiles?: readonly string[];
   logger: PinoLogger;
   /** The metrics hook (`createMetrics().onEvent`), given to every part. Default: none. */
   onEvent?: MtlsPopEventListener;
+}
+
+/** trust.crlFiles / crlDistributionPoints / ocsp as `authorizationServer`'s certificateRevocation; nothing when none is on. */
+function certificateRevocation(config: MtlsPopConfig, crlFiles: readonly string[]): Pick<AuthorizationServerOptions, 'certificateRevocation'> {
+  const trust = config.trust;
+  if (crlFiles.length === 0 && !trust.crlDistributionPoints && !trust.ocsp) return {};
+  return {
+    certificateRevocation: {
+      crlFiles, crlDistributionPoints: trust.crlDistributionPoints, ocsp: trust.ocsp,
+      ...(trust.ocspResponder ? { ocspResponder: trust.ocspResponder } : {}),
+      mode: trust.revocationMode, scope: trust.revocationScope, timeoutMs: Math.max(1, trust.revocationTimeout),
+    },
+  };
 }
 
 /** The product: health check, authorization server, and a sample API that needs a bound token. */
@@ -60,6 +75,7 @@ export function createApp(parts: AppParts): Express {
     accessTokenTtl: config.issuer.tokenLifetime,
     defaultResource: parts.audience,
     revocations: parts.revocations,
+    ...certificateRevocation(config, parts.crlFiles ?? []),
     logger,
     ...events,
   }));

@@ -147,6 +147,7 @@ export async function startServer(config: MtlsPopConfig, options: StartOptions =
       revocations: revocations.store,
       trustAnchors: readText(files.trustAnchors, 'trust.anchors'),
       intermediates: files.intermediates ? readText(files.intermediates, 'trust.intermediates') : undefined,
+      crlFiles: files.crlFiles,
       logger,
       ...(metrics ? { onEvent: metrics.onEvent } : {}),
     });

@@ -24,6 +24,8 @@ export interface ResolvedFiles {
   clientsFile: string;
   trustAnchors: string;
   intermediates: string | undefined;
+  /** trust.crlFiles, resolved against the working folder. */
+  crlFiles: string[];
   /** The demo client's files when the development PKI is in use. */
   demoClient: { certificate: string; key: string; clientId: string } | undefined;
   /** Files created by this start (empty when everything was reused). */
@@ -67,6 +69,7 @@ export async function prepareFiles(config: MtlsPopConfig, cwd = process.cwd()): 
     clientsFile,
     trustAnchors,
     intermediates: path(config.trust.intermediates),
+    crlFiles: config.trust.crlFiles.map((file) => resolve(cwd, file)),
     demoClient: pki && config.issuer.clientsFile === '' ? { certificate: pki.client.certificate, key: pki.client.key, clientId: DEMO_CLIENT.id } : undefined,
     created,
   };

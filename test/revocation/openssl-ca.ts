@@ -157,3 +157,12 @@ export function createRootCa(name = 'Revocation Test Root'): OpensslCa & { clean
   const ca = setUp(dir, name);
   return Object.assign(ca, { cleanup: () => rmSync(dir, { recursive: true, force: true }) });
 }
+
+/** An `openssl ca` database around an existing CA certificate and key (copied to a temporary directory). */
+export function adoptCa(certificateFile: string, keyFile: string, name = 'adopted'): OpensslCa & { cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-pop-ca-'));
+  writeFileSync(join(dir, 'ca.pem'), readFileSync(certificateFile));
+  writeFileSync(join(dir, 'ca.key'), readFileSync(keyFile));
+  const ca = setUp(dir, name);
+  return Object.assign(ca, { cleanup: () => rmSync(dir, { recursive: true, force: true }) });
+}
