@@ -24,7 +24,8 @@ Options:
                             or the key in FILE.key); every server but iis
   --certificate-key FILE    its private key; nginx, apache, caddy (haproxy: only FILE.key)
   --client-ca FILE          CA bundle of client certificates; every server but iis
-  --crl FILE                PEM file of CRLs, one for every CA of the chain; haproxy (crl-file)
+  --crl FILE                PEM file of CRLs, one for every CA of the chain; nginx (ssl_crl),
+                            apache (SSLCARevocationFile + SSLCARevocationCheck chain), haproxy (crl-file)
   --site SITE               ${TEMPLATE_SITES.join(' | ')} (default authorization-server)
   --standalone              a complete main configuration instead of a site to include
   --config FILE             read defaults from this configuration

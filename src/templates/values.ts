@@ -41,8 +41,8 @@ export interface TemplateValues {
   chainHeaderPrefix?: string;
   /**
    * `{{CRL}}`, `--crl`: absolute path of a PEM file of certificate revocation lists for the client
-   * CAs (haproxy `crl-file`: one CRL for every CA of the chain). Default none: no revocation check
-   * by the server.
+   * CAs, one for every CA of the chain (nginx `ssl_crl`; apache `SSLCARevocationFile` with
+   * `SSLCARevocationCheck chain`; haproxy `crl-file`). Default none: no revocation check by the server.
    */
   crl?: string;
 }
@@ -247,6 +247,7 @@ export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeh
     if (name.toLowerCase().startsWith(chainHeaderPrefix.toLowerCase())) fail(key, `must not start with chainHeaderPrefix "${chainHeaderPrefix}"`);
   }
 
+
   return Object.freeze({
     SERVER_NAME: serverName,
     MTLS_SERVER_NAME: mtlsServerName,
@@ -278,6 +279,8 @@ export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeh
     CERTIFICATE_HEADER: certificateHeader,
     VERIFY_HEADER: verifyHeader,
     CHAIN_HEADER_PREFIX: chainHeaderPrefix,
+    // apache: `SSLCARevocationCheck chain` only with a CRL file (its default is `none`).
+    CRL_CHECK: Object.freeze(crl.length ? ['chain'] : []),
     // Case-insensitive regular expressions (Apache mod_setenvif) for every `-`/`_` spelling.
     CERTIFICATE_HEADER_PATTERN: certificateHeader.replaceAll('-', '[-_]'),
     VERIFY_HEADER_PATTERN: verifyHeader.replaceAll('-', '[-_]'),
