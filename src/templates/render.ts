@@ -37,12 +37,12 @@ const SERVERS: Readonly<Record<TemplateServer, ServerTemplates>> = {
   nginx: {
     main: 'nginx.conf',
     site: (site) => `${site}.conf`,
-    needs: () => ({ server: 'nginx', files: true, mtlsListen: false, unused: ['mtlsListen', 'crl'] }),
+    needs: () => ({ server: 'nginx', files: true, mtlsListen: false, unused: ['mtlsListen'] }),
   },
   apache: {
     main: 'httpd.conf',
     site: (site) => `${site}.conf`,
-    needs: () => ({ server: 'apache', files: true, mtlsListen: false, unused: ['mtlsListen', 'crl'] }),
+    needs: () => ({ server: 'apache', files: true, mtlsListen: false, unused: ['mtlsListen'] }),
   },
   iis: {
     site: () => 'web.config',
@@ -130,8 +130,6 @@ export function renderTemplate(server: TemplateServer, values: TemplateValues, o
   const placeholders: Placeholders = { ...resolveValues(values, templates.needs(site)), SITE: site };
   checkServerValues(server, values);
   if (server === 'iis') {
-    // IIS takes revocation checking from the Windows certificate chain engine, not from web.config.
-    if ((placeholders.CRL as readonly string[]).length > 0) throw new TypeError('crl ({{CRL}}): iis checks revocation through Windows (certutil, the CRL distribution points); web.config has no CRL setting');
     // ARR balances only over a server farm, defined in applicationHost.config, not in web.config.
     if ((placeholders.UPSTREAM as readonly string[]).length > 1) {
       throw new TypeError('upstream ({{UPSTREAM}}): iis renders one upstream; for several, define an ARR server farm in applicationHost.config (see iis/web.config)');

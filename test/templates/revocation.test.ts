@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { renderTemplate } from '../../src/templates/index.js';
-import { freePort, serverAvailable, startApache, startNginx, withServerLogs, type RunningServer, type ServerKind } from '../helpers/servers.js';
+import { freePort, serverAvailable, startApache, startNginx, withServerLogs, type RunningServer } from '../helpers/servers.js';
 import { createRootCa, type OpensslCa } from '../revocation/openssl-ca.js';
 import { opensslThumbprint, pkiPath, readPki } from '../helpers/fixtures.js';
 import { MTLS_SERVER_NAME, startApp, templateValues } from './harness.js';
@@ -61,7 +61,7 @@ beforeAll(() => {
 
 afterAll(() => root?.cleanup());
 
-const SERVERS: readonly { kind: ServerKind }[] = [{ kind: 'nginx' }, { kind: 'apache' }];
+const SERVERS: readonly { kind: 'nginx' | 'apache' }[] = [{ kind: 'nginx' }, { kind: 'apache' }];
 
 describe.each(SERVERS)('$kind with --crl, in front of the app', ({ kind }) => {
   const available = serverAvailable(kind);
