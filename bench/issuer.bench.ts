@@ -3,9 +3,11 @@
  * client, certificate in an nginx header from a trusted loopback peer), next to the ceilings
  * measured in the same run: a bare jose SignJWT ES256 loop and an Express hello-world; and
  * next to node-oidc-provider 9's client_credentials endpoint (client_secret_basic, JWT tokens).
+ * The same mtls-pop case runs again with certificateRevocation: an OCSP answer from a real
+ * `openssl ocsp` responder, cached until its nextUpdate, and a CRL file.
  */
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +16,9 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { authorizationServer, KeyStore } from '../src/issuer/index.js';
 import type { Logger } from '../src/log.js';
 import { clientCertificate } from '../src/proxy/middleware.js';
+import { startOcspResponder } from '../test/revocation/ocsp-responder.js';
+import { adoptCa } from '../test/revocation/openssl-ca.js';
+import type { RevocationCheckerOptions } from '../src/revocation/index.js';
 import { load, measure, printTable, type Measurement } from './lib.js';
 
 const pki = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'pki', name), 'utf8');
@@ -66,20 +71,42 @@ rows.push(await measure('bare jose SignJWT ES256 loop (no HTTP)', sign, 3000));
 }
 
 // 3. mtls-pop: clientCertificate (nginx header, trusted loopback) + authorizationServer, tls_client_auth.
-{
+const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'pki', name);
+async function mtlsPop(name: string, certificateRevocation?: RevocationCheckerOptions): Promise<void> {
   const app: Express = express();
   app.use(clientCertificate({ trustedProxies: 'loopback', logger: silent }));
   app.use(authorizationServer({
     issuer: 'https://as.localhost', keys, logger: silent, trustAnchors: pki('root-ca.pem'), intermediates: pki('intermediate-ca.pem'),
     clients: [{ client_id: 'client-ec-dns', token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'client-ec.example.com', scope: 'payments:read' }],
+    ...(certificateRevocation ? { certificateRevocation } : {}),
   }));
   const { url, server } = await listen(app);
-  await loadMeasured('mtls-pop POST /token (tls_client_auth, bound token)', {
-    url: `${url}/token`, method: 'POST', connections, durationSeconds,
+  const request = {
+    url: `${url}/token`, method: 'POST' as const, connections, durationSeconds,
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-ssl-client-cert': encodeURIComponent(pki('client-ec.pem')) },
     body: `grant_type=client_credentials&client_id=client-ec-dns&scope=payments%3Aread&resource=${encodeURIComponent(RESOURCE)}`,
-  });
+  };
+  // One request first: with revocation on, it fetches the answer that the measured ones reuse.
+  const warm = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
+  if (warm.status !== 200) throw new Error(`${name}: warm-up answered ${warm.status}`);
+  await loadMeasured(name, request);
   close(server);
+}
+await mtlsPop('mtls-pop POST /token (tls_client_auth, bound token)');
+{
+  // The fixture intermediate as an `openssl ca` database that knows the client certificate, and its responder.
+  const ca = adoptCa(fixture('intermediate-ca.pem'), fixture('intermediate-ca.key'), 'mtls-pop Dev Intermediate CA');
+  ca.record(fixture('client-ec.pem'));
+  const responder = await startOcspResponder(ca);
+  try {
+    await mtlsPop('mtls-pop POST /token + OCSP (answer cached until nextUpdate)', { ocsp: true, ocspResponder: responder.url, scope: 'leaf', logger: silent });
+    const crlFile = join(ca.dir, 'intermediate.crl');
+    writeFileSync(crlFile, ca.crl());
+    await mtlsPop('mtls-pop POST /token + CRL file', { crlFiles: crlFile, scope: 'leaf', logger: silent });
+  } finally {
+    await responder.stop();
+    ca.cleanup();
+  }
 }
 
 // 4. node-oidc-provider 9: client_credentials, client_secret_basic, JWT access tokens via resource indicators.
@@ -119,11 +146,14 @@ rows.push(await measure('bare jose SignJWT ES256 loop (no HTTP)', sign, 3000));
 printTable('Token issuance, wall clock (ratios against the bare signing loop)', rows);
 printTable('Token issuance, server CPU per operation (ops/s = what one fully used core would do)', cpuRows);
 for (const [title, table] of [['wall clock', rows], ['CPU per operation', cpuRows]] as const) {
-  const [signing, hello, ours, oidc] = table as [Measurement, Measurement, Measurement, Measurement];
+  const [signing, hello, ours, withOcsp, withCrl, oidc] = table as [Measurement, Measurement, Measurement, Measurement, Measurement, Measurement];
   // The real ceiling: one request costs at least an Express round trip plus one signature.
   const ceiling = 1 / (1 / signing.opsPerSecond + 1 / hello.opsPerSecond);
   console.log(`\n${title}: mtls-pop / oidc-provider ${(ours.opsPerSecond / oidc.opsPerSecond).toFixed(2)}x (target >= 2x); `
     + `mtls-pop / bare signing ${(ours.opsPerSecond / signing.opsPerSecond).toFixed(2)}x (target >= 0.5x); `
     + `mtls-pop / (hello-world + signing in series, ${Math.round(ceiling)} ops/s) ${(ours.opsPerSecond / ceiling).toFixed(2)}x`);
+  console.log(`${title}: with cached OCSP / without ${(withOcsp.opsPerSecond / ours.opsPerSecond).toFixed(2)}x (target >= 0.90x); `
+    + `with a CRL file / without ${(withCrl.opsPerSecond / ours.opsPerSecond).toFixed(2)}x; `
+    + `with cached OCSP / oidc-provider ${(withOcsp.opsPerSecond / oidc.opsPerSecond).toFixed(2)}x`);
 }
 process.exit(0);

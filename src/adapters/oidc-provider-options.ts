@@ -1,5 +1,6 @@
 import type { CertificateInput } from '../certificate/chain.js';
 import type { Logger } from '../log.js';
+import type { RevocationChecker } from '../revocation/checker.js';
 import { closest } from '../lib/closest.js';
 
 /** Options of `oidcProviderMtls(options)`. Every option's documentation ends with its default. */
@@ -22,6 +23,13 @@ export interface OidcProviderMtlsOptions {
   intermediates?: CertificateInput;
   /** Most certificates in a path, leaf and anchor included. Default: `5`. */
   maxChainLength?: number;
+  /**
+   * Revocation checking of the validated path (CRL files, distribution points, OCSP), with
+   * `verification: 'chain'`. oidc-provider's `certificateAuthorized` is synchronous, so the check
+   * runs in `helpers.checkRevocation`, an Express middleware to mount in front of the provider;
+   * a certificate it did not see is refused (`ERR_REVOCATION_UNKNOWN`). Default: none.
+   */
+  revocation?: RevocationChecker;
   /** Where the one line per refused certificate goes. Default: mtls-pop's pino logger on stdout. */
   logger?: Logger;
 }
@@ -33,6 +41,7 @@ export const OIDC_PROVIDER_MTLS_DEFAULTS = Object.freeze({
   trustAnchors: undefined,
   intermediates: undefined,
   maxChainLength: 5,
+  revocation: undefined,
 });
 
 export interface CompiledAdapterOptions {
@@ -41,6 +50,7 @@ export interface CompiledAdapterOptions {
   readonly trustAnchors: CertificateInput | undefined;
   readonly intermediates: CertificateInput | undefined;
   readonly maxChainLength: number;
+  readonly revocation: RevocationChecker | undefined;
   readonly logger: Logger | undefined;
 }
 
@@ -76,7 +86,7 @@ export function compileAdapterOptions(input: OidcProviderMtlsOptions | undefined
     throw new TypeError(`${WHERE}: trustAnchors is required with verification 'chain' (the CAs of tls_client_auth clients), or set verification: 'proxy' to believe the proxy's SUCCESS`);
   }
   if (verification === 'proxy') {
-    const misplaced = (['trustAnchors', 'intermediates', 'maxChainLength'] as const).find((key) => input[key] !== undefined);
+    const misplaced = (['trustAnchors', 'intermediates', 'maxChainLength', 'revocation'] as const).find((key) => input[key] !== undefined);
     if (misplaced) throw new TypeError(`${WHERE}: ${misplaced} only applies to verification 'chain'; verification 'proxy' believes the proxy's verify result`);
   }
   const maxChainLength = input.maxChainLength ?? OIDC_PROVIDER_MTLS_DEFAULTS.maxChainLength;
@@ -87,5 +97,9 @@ export function compileAdapterOptions(input: OidcProviderMtlsOptions | undefined
   if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function')) {
     throw new TypeError(`${WHERE}: logger must have pino-style warn(object, message) and error(object, message) methods`);
   }
-  return { source, verification, trustAnchors: input.trustAnchors, intermediates: input.intermediates, maxChainLength, logger };
+  const revocation = input.revocation;
+  if (revocation !== undefined && (typeof revocation !== 'object' || revocation === null || typeof (revocation as { check?: unknown }).check !== 'function')) {
+    throw new TypeError(`${WHERE}: revocation must be a RevocationChecker (from 'mtls-pop/chain')`);
+  }
+  return { source, verification, trustAnchors: input.trustAnchors, intermediates: input.intermediates, maxChainLength, revocation, logger };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { CertificateChainError, ChainValidator, type CertificateInput } from '../certificate/chain.js';
 import { CertificateHeaderError } from '../certificate/errors.js';
@@ -42,7 +42,16 @@ export interface OidcProviderMtlsHelpers {
   certificateAuthorized(ctx: OidcProviderContext): boolean;
   /** Whether the certificate carries the subject DN or SAN the client registered under `property`. */
   certificateSubjectMatches(ctx: OidcProviderContext, property: string, expected: string): boolean;
+  /**
+   * With `revocation`: Express middleware that checks the request's certificate (validated path)
+   * for revocation before the provider runs; `certificateAuthorized` reads its verdict. Not
+   * enumerable, so `...oidcProviderMtls(options)` in `features.mTLS` does not copy it.
+   */
+  readonly checkRevocation?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
+
+/** What `checkRevocation` found for one request. */
+type RevocationVerdict = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly detail: string };
 
 const PROPERTY_KINDS: Readonly<Record<TlsClientAuthSubjectProperty, ExpectedSubject['kind']>> = {
   tls_client_auth_subject_dn: 'subject_dn',
@@ -106,12 +115,14 @@ export function oidcProviderMtls(options: OidcProviderMtlsOptions): OidcProvider
     return compiled.source === 'tls' ? tls(ctx)?.verification : ctx.req.clientCertificateVerification;
   }
 
+  const verdicts = new WeakMap<IncomingMessage, { certificate: ClientCertificate; verdict: RevocationVerdict }>();
+
   function refuse(ctx: OidcProviderContext, certificate: ClientCertificate | undefined, fields: object, message: string): false {
     logger.warn({ ...fields, thumbprint: certificate?.thumbprint, peer: ctx.req.socket?.remoteAddress }, `oidc-provider mTLS: ${message}`);
     return false;
   }
 
-  return {
+  const helpers: OidcProviderMtlsHelpers = {
     getCertificate(ctx) {
       return certificateOf(ctx)?.pem;
     },
@@ -128,7 +139,13 @@ export function oidcProviderMtls(options: OidcProviderMtlsOptions): OidcProvider
       try {
         // RFC 8705 section 2.1: the chain is validated against the configured trust anchors.
         validator.validate(certificate);
-        return true;
+        if (!compiled.revocation) return true;
+        const seen = verdicts.get(ctx.req);
+        if (!seen || seen.certificate !== certificate) {
+          return refuse(ctx, certificate, { code: 'ERR_REVOCATION_UNKNOWN', detail: 'checkRevocation did not run for this request: mount helpers.checkRevocation in front of the provider' }, 'client certificate revocation not checked');
+        }
+        if (seen.verdict.ok) return true;
+        return refuse(ctx, certificate, { code: seen.verdict.code, detail: seen.verdict.detail }, 'client certificate refused by the revocation check');
       } catch (error) {
         if (error instanceof CertificateChainError) return refuse(ctx, certificate, { code: error.code, detail: error.message }, 'client certificate not trusted');
         if (error instanceof CertificateHeaderError) return refuse(ctx, certificate, { code: error.code }, 'client certificate unreadable');
@@ -157,6 +174,27 @@ export function oidcProviderMtls(options: OidcProviderMtlsOptions): OidcProvider
       return refuse(ctx, certificate, { code: 'ERR_SUBJECT_MISMATCH', property }, 'client certificate does not carry the registered subject');
     },
   };
+  if (validator && compiled.revocation) {
+    const checker = compiled.revocation;
+    const checkRevocation = (req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void => {
+      const certificate = certificateOf({ req });
+      if (!certificate) return next();
+      const now = new Date();
+      let path: readonly ClientCertificate[];
+      try {
+        path = validator.validate(certificate, now).path;
+      } catch {
+        return next(); // certificateAuthorized refuses it and logs why
+      }
+      // RFC 5280 section 6.3 on the validated path; the verdict waits for certificateAuthorized.
+      checker.check(path, now).then(() => verdicts.set(req, { certificate, verdict: { ok: true } }), (error: unknown) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        verdicts.set(req, { certificate, verdict: { ok: false, code: typeof code === 'string' ? code : 'ERR_REVOCATION_UNKNOWN', detail: (error as Error)?.message?.slice(0, 600) ?? String(error) } });
+      }).then(() => next(), next);
+    };
+    Object.defineProperty(helpers, 'checkRevocation', { value: checkRevocation, enumerable: false });
+  }
+  return helpers;
 }
 
 function chainValidator(trustAnchors: CertificateInput, intermediates: CertificateInput | undefined, maxChainLength: number): ChainValidator {

@@ -29,6 +29,8 @@ export interface OpensslCa {
   /** Issues a certificate: a leaf (clientAuth) or, with `ca: true`, a sub-CA with its own database. */
   issue(name: string, options?: { ca?: boolean; urls?: CaUrls; days?: number }): { certificateFile: string; keyFile: string; pem: string; ca?: OpensslCa };
   revoke(certificateFile: string): void;
+  /** Adds a certificate this CA issued elsewhere to its database as valid (`openssl ca -valid`). */
+  record(certificateFile: string): void;
   /** A CRL from `openssl ca -gencrl`; `hours` sets nextUpdate (a negative value is not possible, see `staleCrl`). */
   crl(options?: { hours?: number }): string;
   /** A CRL whose nextUpdate has passed: made with a faked clock (`-crl_lastupdate` / `-crl_nextupdate`). */
@@ -121,6 +123,9 @@ function setUp(dir: string, name: string): OpensslCa {
       writeFileSync(join(subDir, 'ca.key'), readFileSync(`${base}.key`));
       const sub = setUp(subDir, leafName);
       return { certificateFile: `${base}.pem`, keyFile: `${base}.key`, pem, ca: sub };
+    },
+    record(certificateFile) {
+      run(['ca', '-config', config, '-valid', certificateFile], dir);
     },
     revoke(certificateFile) {
       run(['ca', '-config', config, '-revoke', certificateFile, '-crl_reason', 'keyCompromise'], dir);
