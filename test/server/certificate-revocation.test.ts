@@ -56,6 +56,9 @@ describe('mtls-pop serve with trust.crlFiles', () => {
       if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe(401);
-    expect(serve!.logs()).toMatch(/"error":"invalid_client".*ERR_CHAIN_REVOKED/);
+    // The log line is written to stdout asynchronously: wait for it to arrive.
+    const refusal = /"error":"invalid_client".*ERR_CHAIN_REVOKED/;
+    for (let attempt = 0; attempt < 100 && !refusal.test(serve!.logs()); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(serve!.logs()).toMatch(refusal);
   });
 });
