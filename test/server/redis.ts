@@ -3,9 +3,9 @@ import { createConnection } from 'node:net';
 import { freePort } from '../helpers/servers.js';
 
 /** A throw-away redis-server, child of the test, no persistence; `stop()` kills it by pid. */
-export async function startRedis(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+export async function startRedis(extraArgs: readonly string[] = []): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
