@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderTemplate, TEMPLATE_SERVERS, TEMPLATE_SITES, type TemplateServer, type TemplateSite, type TemplateValues } from '../templates/index.js';
 import { choice, listOption, parse, stringOption, UsageError, type Parsed } from './args.js';
@@ -104,6 +105,13 @@ export const renderCommand: Command = {
         throw new UsageError(flag ? `--${flag}: ${error.message.replace(/^\S+ \(\{\{\w+\}\}\): /, '')}` : error.message);
       }
       throw error;
+    }
+    // A configuration for another machine may name files that are not here: warn, render anyway.
+    for (const [flag, key] of Object.entries(FLAGS)) {
+      const file = values[key];
+      if (server !== 'iis' && FILE_FLAGS.has(flag) && typeof file === 'string' && !existsSync(file)) {
+        io.stderr(`mtls-pop render: warning: --${flag} ${file} does not exist here; ${server} will not start until it does\n`);
+      }
     }
     io.stdout(text.endsWith('\n') ? text : `${text}\n`);
     return 0;

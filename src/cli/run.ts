@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/index.js';
+import { closest } from '../lib/closest.js';
 import { UsageError } from './args.js';
 import { configCommand } from './config-command.js';
 import { doctorCommand } from './doctor-command.js';
@@ -23,8 +25,14 @@ OAuth 2.0 mutual-TLS client authentication and certificate-bound tokens (RFC 870
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
 
-Run 'mtls-pop <command> --help' for a command's options.
+Run 'mtls-pop <command> --help' for a command's options, 'mtls-pop --version' for the version.
 `;
+}
+
+/** The package's version, read from its package.json (two folders up from src/cli and dist/cli alike). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return String(manifest.version);
 }
 
 /** The first line of an error's message, so no stack or multi-line dump reaches the terminal. */
@@ -40,9 +48,15 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     (name === undefined ? io.stderr : io.stdout)(usage());
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`mtls-pop ${packageVersion()}\n`);
+    return 0;
+  }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
-    io.stderr(`mtls-pop: unknown command '${name}'; commands: ${COMMANDS.map((candidate) => candidate.name).join(', ')}\n`);
+    const names = COMMANDS.map((candidate) => candidate.name);
+    const best = name.startsWith('-') ? undefined : closest(name, names);
+    io.stderr(`mtls-pop: unknown ${name.startsWith('-') ? 'option' : 'command'} '${name}'${best === undefined ? '' : `; did you mean '${best}'?`}; commands: ${names.join(', ')}\n`);
     return 2;
   }
   try {
@@ -53,7 +67,9 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
       return 2;
     }
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) io.stderr(`mtls-pop ${name}: config: ${problem}\n`);
+      // `mtls-pop config: ...` already says where the problem is; other commands add `config:`.
+      const prefix = name === 'config' ? `mtls-pop ${name}: ` : `mtls-pop ${name}: config: `;
+      for (const problem of error.problems) io.stderr(`${prefix}${problem}\n`);
       return 1;
     }
     const code = (error as { code?: unknown }).code;

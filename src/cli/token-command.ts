@@ -121,7 +121,12 @@ export const tokenCommand: Command = {
     }
     if (response.status !== 200 || !json || typeof json.access_token !== 'string') {
       const detail = json && typeof json.error === 'string' ? `${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}` : response.body.slice(0, 200).replace(/\s+/g, ' ');
-      io.stderr(`mtls-pop token: the token endpoint answered ${response.status}: ${detail}\n`);
+      // The server answers every failed client authentication alike (it must not tell which
+      // client_ids exist); the one mistake the CLI can see for itself is a missing --client-id.
+      const hint = response.status === 401 && clientId === undefined
+        ? '; no --client-id was sent: RFC 8705 section 2 clients send their client_id (the certificate alone does not name the client)'
+        : '';
+      io.stderr(`mtls-pop token: the token endpoint answered ${response.status}: ${detail}${hint}\n`);
       return 1;
     }
     if (parsed.values.raw === true) {

@@ -24,21 +24,21 @@ describe('mtls-pop config', () => {
     });
     it('honours --behind-proxy, and then needs a trusted proxy', async () => {
       const result = await cli(['config', 'check', '--behind-proxy'], { cwd, env: { MTLS_POP_ISSUER: 'https://as.example.com' } });
-      expectOneLineError(result, 1, /^mtls-pop config: config: proxy\.trustedProxies \(MTLS_POP_TRUSTED_PROXIES\): behind-proxy mode needs the proxy's address/);
+      expectOneLineError(result, 1, /^mtls-pop config: proxy\.trustedProxies \(MTLS_POP_TRUSTED_PROXIES\): behind-proxy mode needs the proxy's address/);
     });
     it('names a misspelt key of the file and suggests the right one', async () => {
       expectOneLineError(await cli(['config', 'check', '--config', 'typo.json'], { cwd }), 1, /proxy\.trustedProxy \(.*typo\.json\): unknown key; did you mean 'proxy\.trustedProxies'\?$/);
     });
     it('names a configured file that does not exist', async () => {
       const result = await cli(['config', 'check'], { cwd, env: { MTLS_POP_TRUST_ANCHORS: 'certs/none.pem' } });
-      expectOneLineError(result, 1, new RegExp(`^mtls-pop config: config: trust\\.anchors \\(MTLS_POP_TRUST_ANCHORS\\): no such file ${join(cwd, 'certs', 'none.pem')}$`));
+      expectOneLineError(result, 1, new RegExp(`^mtls-pop config: trust\\.anchors \\(MTLS_POP_TRUST_ANCHORS\\): no such file ${join(cwd, 'certs', 'none.pem')}$`));
     });
     it('prints one line per problem', async () => {
       const result = await cli(['config', 'check'], { cwd, env: { MTLS_POP_PORT: 'x', MTLS_POP_MODE: 'y' } });
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n')).toEqual([
-        expect.stringMatching(/^mtls-pop config: config: mode \(MTLS_POP_MODE\): /),
-        expect.stringMatching(/^mtls-pop config: config: listen\.port \(MTLS_POP_PORT\): /),
+        expect.stringMatching(/^mtls-pop config: mode \(MTLS_POP_MODE\): /),
+        expect.stringMatching(/^mtls-pop config: listen\.port \(MTLS_POP_PORT\): /),
       ]);
     });
   });

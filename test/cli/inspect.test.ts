@@ -33,6 +33,16 @@ describe('mtls-pop inspect', () => {
     });
   });
 
+  it('explains --chain=VALUE when a --chain value starts with a dash (a PEM), and takes it in that form', async () => {
+    const intermediate = readPki('intermediate-ca.pem').trim().replace(/\n/g, ' ');
+    const apacheLeaf = pem.trim().replace(/\n/g, ' ');
+    expectOneLineError(await cli(['inspect', '--format', 'apache', '--chain', intermediate, apacheLeaf]), 2,
+      /^mtls-pop inspect: --chain needs a value, and the next argument starts with '-': write --chain=VALUE to pass a value that starts with a dash/);
+    const result = await cli(['inspect', '--format', 'apache', `--chain=${intermediate}`, apacheLeaf]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`chain:      ${opensslSubject(pkiPath('intermediate-ca.pem'))}`);
+  });
+
   it('reads the value from standard input with -, removing a copied "Header-Name: " prefix and the newline', async () => {
     const result = await cli(['inspect', '--format', 'nginx', '-'], { stdin: `X-SSL-Client-Cert: ${nginxValue}\n` });
     expect(result.code).toBe(0);

@@ -23,6 +23,37 @@ const listed = async (cwd: string, args: string[] = []): Promise<KeyDescription[
 };
 
 describe('mtls-pop keys', () => {
+  describe('init', () => {
+    it('creates the key file (0600, in a 0700 state folder) with one key that list and serve read', async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'mtls-pop-keys-cli-'));
+      const file = join(cwd, '.mtls-pop', 'signing-keys.json');
+      const result = await cli(['keys', 'init', '--algorithm', 'EdDSA'], { cwd });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^created ${file} \\(mode 0600\\) with signing key \\S+ \\(EdDSA\\)`));
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(statSync(join(cwd, '.mtls-pop')).mode & 0o777).toBe(0o700);
+      const keys = await listed(cwd);
+      expect(keys.map((key) => [key.alg, key.status])).toEqual([['EdDSA', 'active']]);
+      expect(result.stdout).toContain(keys[0]!.kid);
+      expect((await KeyStore.fromFile(file)).active.kid).toBe(keys[0]!.kid);
+      expect(result.stdout).not.toContain((JSON.parse(readFileSync(file, 'utf8')) as { keys: { d: string }[] }).keys[0]!.d);
+    });
+
+    it('writes issuer.keyFile when it is set', async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'mtls-pop-keys-cli-'));
+      const result = await cli(['keys', 'init'], { cwd, env: { MTLS_POP_KEY_FILE: 'keys/issuer.json' } });
+      expect(result.code).toBe(0);
+      expect(statSync(join(cwd, 'keys', 'issuer.json')).mode & 0o777).toBe(0o600);
+    });
+
+    it('refuses to touch a key file that exists (exit 1) and leaves it as it was', async () => {
+      const { cwd, file } = await folderWithKeys();
+      const before = readFileSync(file, 'utf8');
+      expectOneLineError(await cli(['keys', 'init'], { cwd }), 1, new RegExp(`^mtls-pop keys: a key file exists at ${file}; it was left as it is`));
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    });
+  });
+
   describe('list', () => {
     it('shows kid, algorithm and status of each key, and never private material', async () => {
       const { cwd, file, kid, privateMember } = await folderWithKeys();
@@ -68,8 +99,9 @@ describe('mtls-pop keys', () => {
 
   describe('errors', () => {
     it.each([
-      [[], /^mtls-pop keys: expected 'list' or 'rotate'/],
-      [['shuffle'], /^mtls-pop keys: unknown action 'shuffle'; expected 'list' or 'rotate'/],
+      [[], /^mtls-pop keys: expected 'init', 'list' or 'rotate'/],
+      [['shuffle'], /^mtls-pop keys: unknown action 'shuffle'; expected 'init', 'list' or 'rotate'/],
+      [['rotat'], /^mtls-pop keys: unknown action 'rotat'; did you mean 'rotate'\?; expected 'init', 'list' or 'rotate'/],
       [['list', 'extra'], /^mtls-pop keys: unexpected argument 'extra'/],
       [['list', '--activate-after', '5'], /^mtls-pop keys: --activate-after and --algorithm go with rotate/],
       [['rotate', '--json'], /^mtls-pop keys: --json goes with list/],
@@ -81,7 +113,7 @@ describe('mtls-pop keys', () => {
 
     it('says where it looked when there is no key file (exit 1)', async () => {
       const cwd = mkdtempSync(join(tmpdir(), 'mtls-pop-keys-cli-'));
-      expectOneLineError(await cli(['keys', 'rotate'], { cwd }), 1, new RegExp(`^mtls-pop keys: no key file at ${join(cwd, '.mtls-pop', 'signing-keys.json')}: 'mtls-pop serve' creates it`));
+      expectOneLineError(await cli(['keys', 'rotate'], { cwd }), 1, new RegExp(`^mtls-pop keys: no key file at ${join(cwd, '.mtls-pop', 'signing-keys.json')}: create it with 'mtls-pop keys init'`));
     });
 
     it('refuses a broken key file without quoting it and leaves it as it was (exit 1)', async () => {

@@ -46,7 +46,8 @@ describe('mtls-pop render', () => {
     const config = join(cwd, 'alias-port.json');
     writeFileSync(config, JSON.stringify({ mode: 'behind-proxy', proxy: { trustedProxies: ['loopback'] }, issuer: { url: 'https://as.example.com', mtlsUrl: 'https://mtls.as.example.com:8443' } }));
     const result = await cli(['render', 'haproxy', '--config', config, '--certificate', '/etc/ssl/as.pem', '--client-ca', '/etc/ssl/clients.pem']);
-    expect(result.stderr).toBe('');
+    // Only the warnings for files that are not on this machine.
+    expect(result.stderr.split('\n').filter(Boolean).every((line) => line.startsWith('mtls-pop render: warning: '))).toBe(true);
     expect(result.stdout).toMatch(/^\s*bind :443 ssl crt \/etc\/ssl\/as\.pem$/m);
     expect(result.stdout).toMatch(/^\s*bind :8443 ssl crt \/etc\/ssl\/as\.pem verify optional /m);
   });
@@ -61,6 +62,25 @@ describe('mtls-pop render', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd()).toBe(renderTemplate('caddy', { serverName: 'as.example.com', listen: '8443', certificate: '/etc/ssl/as.pem', certificateKey: '/etc/ssl/as.key', clientCa: '/etc/ssl/clients.pem' }).trimEnd());
     expectOneLineError(await cli(['render', 'caddy', '--server-name', 'as.example.com', '--crl', '/etc/ssl/c.crl', ...files]), 2, /^mtls-pop render: --crl: is not used by the caddy template/);
+  });
+
+  it('warns on stderr, once per file, when a certificate file it names does not exist here, and renders anyway', async () => {
+    const result = await cli(['render', 'nginx', '--server-name', 'as.example.com', ...files]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ssl_certificate /etc/ssl/as.pem;');
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'mtls-pop render: warning: --certificate /etc/ssl/as.pem does not exist here; nginx will not start until it does',
+      'mtls-pop render: warning: --certificate-key /etc/ssl/as.key does not exist here; nginx will not start until it does',
+      'mtls-pop render: warning: --client-ca /etc/ssl/clients.pem does not exist here; nginx will not start until it does',
+    ]);
+  });
+
+  it('says nothing on stderr when the files exist', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'mtls-pop-render-'));
+    for (const name of ['as.pem', 'as.key', 'ca.pem']) writeFileSync(join(here, name), '');
+    const result = await cli(['render', 'apache', '--server-name', 'as.example.com', '--certificate', 'as.pem', '--certificate-key', 'as.key', '--client-ca', 'ca.pem'], { cwd: here });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
   });
 
   it('renders the IIS web.config without certificate files (IIS keeps them in its store)', async () => {

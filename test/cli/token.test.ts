@@ -49,12 +49,19 @@ describe('mtls-pop token', () => {
       const result = await cli(['token', '--cert', pkiPath('client-unrelated.pem'), '--key', pkiPath('client-unrelated.key'), '--ca', state('ca.pem'), '--url', `${running.url}/token`, '--client-id', 'demo-client'], { cwd });
       expectOneLineError(result, 1, /^mtls-pop token: the token endpoint answered 401: invalid_client: /);
     });
+    it('says that --client-id is missing when the server answers 401 to a request without one', async () => {
+      const result = await cli(['token', ...demo(), '--scope', 'api:read'], { cwd });
+      expectOneLineError(result, 1, /^mtls-pop token: the token endpoint answered 401: invalid_client: client authentication failed; no --client-id was sent: .*client_id/);
+    });
+    it('gives no --client-id hint when one was sent', async () => {
+      const result = await cli(['token', '--cert', pkiPath('client-unrelated.pem'), '--key', pkiPath('client-unrelated.key'), '--ca', state('ca.pem'), '--url', `${running.url}/token`, '--client-id', 'demo-client'], { cwd });
+      expect(result.stderr).not.toContain('--client-id');
+    });
     it('reports an unreachable server with its code', async () => {
       silent = createServer().listen(0, '127.0.0.1');
       await new Promise((resolve) => silent.once('listening', resolve));
       const { port } = silent.address() as { port: number };
-      silent.close();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => silent.close(resolve));
       const result = await cli(['token', '--cert', state('demo-client.pem'), '--key', state('demo-client.key'), '--url', `https://127.0.0.1:${port}/token`], { cwd });
       expectOneLineError(result, 1, /^mtls-pop token: https:\/\/127\.0\.0\.1:\d+ unreachable: ECONNREFUSED/);
     });
