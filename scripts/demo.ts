@@ -2,6 +2,8 @@
  * npm run demo: the whole RFC 8705 flow with printed steps. With nginx installed: renders the
  * shipped nginx template, runs nginx (foreground child, own prefix, free high port) in front of
  * `serve --behind-proxy`, and walks the flow through it; without nginx, runs the embedded default.
+ * Either way it then keeps running, so that the printed commands can be tried, until Ctrl-C or
+ * SIGTERM (`--no-wait`: stop right after the flow).
  */
 import 'reflect-metadata';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -18,6 +20,20 @@ const stateDir = join(process.cwd(), '.mtls-pop', 'demo');
 mkdirSync(stateDir, { recursive: true });
 const logFile = join(stateDir, 'app.log');
 const say = (text = ''): void => void process.stdout.write(`${text}\n`);
+const wait = !process.argv.includes('--no-wait');
+
+/** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
+function stopRequested(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
 const short = (file: string): string => relative(process.cwd(), file) || file;
 
 function printStep(step: DemoStep, index: number): void {
@@ -43,6 +59,12 @@ async function withNginx(): Promise<boolean> {
     say();
     const failed = steps.filter((step) => !step.ok).length;
     say(failed === 0 ? `All ${steps.length} steps passed.` : `${failed} of ${steps.length} steps FAILED; nginx said:\n${stack.web.logs()}`);
+    if (wait) {
+      const stopped = stopRequested();
+      say();
+      say(`nginx and the app keep running: try the commands above in another terminal (from ${process.cwd()}). Stop with Ctrl-C.`);
+      say(`(stopped by ${await stopped})`);
+    }
     return failed === 0;
   } finally {
     say('3. Stopping nginx and the app.');
@@ -58,9 +80,13 @@ async function embedded(): Promise<boolean> {
   try {
     const demo = running.files.demoClient!;
     const commands = curlCommands({ ca: running.files.clientCa, certificate: demo.certificate, key: demo.key, clientId: demo.clientId, scope: SAMPLE_API_SCOPE, tokenUrl: `${running.mtlsBase}/token`, apiUrl: running.apiUrl }, process.cwd());
-    say(`Running on ${running.url}. Try, in another terminal while this one waits 60 s:`);
+    say(`Running on ${running.url}. Try, in another terminal (from ${process.cwd()}):`);
     say(`  ${commands.api}`);
-    await new Promise((resolve) => setTimeout(resolve, 60_000));
+    if (wait) {
+      const stopped = stopRequested();
+      say('Stop with Ctrl-C.');
+      say(`(stopped by ${await stopped})`);
+    }
     return true;
   } finally {
     await running.close();

@@ -25,8 +25,25 @@ Options:
   -h, --help        this help
 
 Logs are JSON lines on stdout; the start banner goes to stderr. SIGTERM or SIGINT stop it
-gracefully: no new connections, in-flight requests finish, then exit 0.
+gracefully: no new connections, in-flight requests finish, then exit 0. Under an npm script
+('npm start'), it also stops so when the shell npm started it with exits (SIGTERM to npm).
 `;
+
+/**
+ * Under `npm start` (any npm script) this process is the child of the shell npm runs the script
+ * with. npm passes SIGTERM on to that shell only, and Debian's sh (dash) exits without passing it
+ * to us: the server would go on holding its port. So under an npm script, stop as on SIGTERM once
+ * that parent is gone (this process was re-parented). Run directly, nothing is watched.
+ */
+function whenScriptShellExits(env: NodeJS.ProcessEnv, stop: () => void): () => void {
+  if (env.npm_lifecycle_event === undefined) return () => undefined;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 200);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -63,14 +80,17 @@ export const serveCommand: Command = {
     }));
 
     await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals): void => {
+      let unwatch = (): void => undefined;
+      const stop = (signal: NodeJS.Signals | 'parent exited'): void => {
         process.off('SIGTERM', stop);
         process.off('SIGINT', stop);
+        unwatch();
         running.logger.info({ signal }, 'signal received');
         void running.close().then(resolve);
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
+      unwatch = whenScriptShellExits(io.env, () => stop('parent exited'));
     });
     return 0;
   },
