@@ -42,3 +42,26 @@ rows.push(await measure('nginx LRU hit (keyed by header value)', () => {
   return hit;
 }, ms));
 printTable('forwarded certificate decoders (client-ec, P-256)', rows);
+
+// Refusals of hostile values (test/forwarded/robustness.test.ts checks their codes): each should
+// cost about what a real decode costs, or less, and the 10 MB value nothing (refused on length).
+const refuse = (value: string, format: ForwardedFormat) => () => {
+  try {
+    parseForwardedCertificate(value, format);
+  } catch {
+    // the refusal is the point
+  }
+};
+const cap = 16384;
+const hostile: [string, string][] = [
+  ['percent signs at the cap', '%'.repeat(cap)],
+  ['quotes and backslashes at the cap (xfcc)', `Cert="${'\\"'.repeat(cap / 2 - 4)}`],
+  ['many xfcc elements at the cap', 'By=a,'.repeat(cap / 5 - 1) + 'By=a'],
+  ['many sf-list members at the cap', ':AAAA:,'.repeat(cap / 7 - 1) + ':AAAA:'],
+  ['spaces inside PEM at the cap', `-----BEGIN CERTIFICATE-----${' '.repeat(cap - 60)}-----END CERTIFICATE-----`],
+];
+const refusals = [await measure('nginx cold decode (the baseline: a real value)', () => parseForwardedCertificate(nginxValue, 'nginx'), ms)];
+for (const [name, value] of hostile) refusals.push(await measure(`${name}, format auto`, refuse(value, 'auto'), ms));
+const huge = header('nginx/client-rsa.txt').repeat(Math.ceil((10 * 1024 * 1024) / header('nginx/client-rsa.txt').length));
+refusals.push(await measure('a 10 MB value, format nginx (refused on length)', refuse(huge, 'nginx'), ms));
+printTable('refusing hostile values (ratio > 1: cheaper than a real decode)', refusals);

@@ -3,17 +3,19 @@ import { CertificateHeaderError } from '../../src/certificate/errors.js';
 import { FORWARDED_FORMATS, parseForwardedCertificate } from '../../src/forwarded/index.js';
 import { readHeader } from './helpers.js';
 
-const timed = (run: () => unknown): number => {
-  const start = performance.now();
+/** The error code `run` throws; anything but a CertificateHeaderError fails the test. */
+const codeOf = (run: () => unknown): string | undefined => {
   try {
     run();
+    return undefined;
   } catch (error) {
     if (!(error instanceof CertificateHeaderError)) throw error;
+    return error.code;
   }
-  return performance.now() - start;
 };
 
-describe('hostile values: typed errors only, in bounded time', () => {
+// How long each refusal takes is measured in bench/forwarded.bench.ts (timing is not asserted here).
+describe('hostile values: typed errors only', () => {
   it.each(FORWARDED_FORMATS)('%s throws nothing but CertificateHeaderError on random and mutated input', (format) => {
     const seeds = ['nginx/client-rsa.txt', 'apache/client-ec.txt', 'rfc9440/client-ec.txt', 'xfcc/client-ec-chain.txt', 'base64-der/client-ec-chain.txt'].map(readHeader);
     const mutated = fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.string({ maxLength: 4 }), fc.nat({ max: 8 }))
@@ -27,7 +29,7 @@ describe('hostile values: typed errors only, in bounded time', () => {
     }), { numRuns: 300 });
   });
 
-  // Pathological shapes at the cap: each must be refused in time linear in the input.
+  // Pathological shapes at the cap: each is refused with a typed error (bench: the time it takes).
   const cap = 16384;
   const shapes: [string, string][] = [
     ['percent signs', '%'.repeat(cap)],
@@ -40,19 +42,17 @@ describe('hostile values: typed errors only, in bounded time', () => {
     ['spaces inside PEM', `-----BEGIN CERTIFICATE-----${' '.repeat(cap - 60)}-----END CERTIFICATE-----`],
     ['colons', ':'.repeat(cap)],
   ];
-  it.each(shapes)('%s at the cap is refused within 100 ms by every format', (_name, value) => {
+  it.each(shapes)('%s at the cap is refused with a typed error by every format', (_name, value) => {
     expect(value.length).toBeLessThanOrEqual(cap);
-    for (const format of FORWARDED_FORMATS) expect(timed(() => parseForwardedCertificate(value, format))).toBeLessThan(100);
+    for (const format of FORWARDED_FORMATS) expect(codeOf(() => parseForwardedCertificate(value, format))).toMatch(/^ERR_CERT_/);
   });
 
-  it('a 10 MB value is refused as too large before any decoding (the code says so, and it takes no decoding time)', () => {
+  it('a 10 MB value is refused as too large before any decoding (the code says so)', () => {
     // A real nginx value repeated: decoding it would be megabytes of percent-decoding and base64.
     const sample = readHeader('nginx/client-rsa.txt');
     const value = sample.repeat(Math.ceil((10 * 1024 * 1024) / sample.length));
     for (const format of FORWARDED_FORMATS) {
-      expect(() => parseForwardedCertificate(value, format)).toThrow(expect.objectContaining({ code: 'ERR_CERT_HEADER_TOO_LARGE' }));
-      // Best of three, so a GC pause or a busy machine does not decide; decoding 10 MB takes far longer.
-      expect(Math.min(...[0, 1, 2].map(() => timed(() => parseForwardedCertificate(value, format))))).toBeLessThan(20);
+      expect(codeOf(() => parseForwardedCertificate(value, format))).toBe('ERR_CERT_HEADER_TOO_LARGE');
     }
   });
 });

@@ -16,27 +16,46 @@
  * throws when `CI` is set: a CI run never skips the real-server tests silently.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 
 export type ServerKind = 'nginx' | 'apache' | 'haproxy' | 'caddy';
 
-const BINARIES: Readonly<Record<ServerKind, readonly string[]>> = {
-  nginx: ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'],
-  apache: ['/usr/sbin/apache2', '/usr/sbin/httpd', '/usr/local/apache2/bin/httpd'],
-  haproxy: ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'],
-  caddy: ['/usr/bin/caddy', '/usr/local/bin/caddy'],
-};
+/** Executable names per server: Debian's `apache2`, elsewhere `httpd`. */
+const NAMES: Readonly<Record<ServerKind, readonly string[]>> = { nginx: ['nginx'], apache: ['apache2', 'httpd'], haproxy: ['haproxy'], caddy: ['caddy'] };
+/** Searched after PATH: where packages install servers, often not on a user's PATH. */
+const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/local/apache2/bin', '/usr/bin', '/usr/local/bin'];
 /** The Debian package that installs each server. */
 const PACKAGES: Readonly<Record<ServerKind, string>> = { nginx: 'nginx', apache: 'apache2', haproxy: 'haproxy', caddy: 'caddy' };
 /** The main configuration's file name under the prefix. */
 const CONFIG_FILES: Readonly<Record<ServerKind, string>> = { nginx: 'nginx.conf', apache: 'httpd.conf', haproxy: 'haproxy.cfg', caddy: 'Caddyfile' };
 
-/** The server's executable, or undefined when it is not installed. */
-export function serverBinary(kind: ServerKind): string | undefined {
-  return BINARIES[kind].find((file) => existsSync(file));
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The server's executable: the first `nginx` (`apache2` or `httpd`, `haproxy`, `caddy`) on `PATH`,
+ * then in the sbin folders; undefined when it is not installed. `MTLS_POP_TEST_HIDE_SERVERS=apache`
+ * (comma-separated) makes the suite act as if a server were missing, to check what a run without it reports.
+ */
+export function serverBinary(kind: ServerKind, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if ((env.MTLS_POP_TEST_HIDE_SERVERS ?? '').split(',').map((name) => name.trim()).includes(kind)) return undefined;
+  const folders = [...(env.PATH ?? '').split(delimiter).filter((folder) => isAbsolute(folder)), ...SBIN];
+  for (const folder of folders) {
+    for (const name of NAMES[kind]) {
+      const file = join(folder, name);
+      if (isExecutableFile(file)) return file;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -49,6 +68,27 @@ export function serverAvailable(kind: ServerKind): boolean {
   if (process.env.CI) throw new Error(`CI: ${notice}`);
   console.warn(notice);
   return false;
+}
+
+/** A test name that says why it was skipped when `kind` is missing (jest prints names of skipped tests). */
+export function needing(kind: ServerKind, name: string): string {
+  return serverAvailable(kind) ? name : `${name} (SKIPPED: ${kind} is not installed)`;
+}
+
+/**
+ * Rows of an it.each table split by whether the server each needs is here: `run` for it.each, and
+ * `skip` for it.skip.each, with the reason appended to the row's `at` element (used in the test's
+ * name), so that jest reports every missing row as skipped instead of the row vanishing.
+ */
+export function rowsByServer<Row extends readonly unknown[]>(rows: readonly Row[], needs: (row: Row) => ServerKind | undefined, at: number): { run: Row[]; skip: Row[] } {
+  const run: Row[] = [];
+  const skip: Row[] = [];
+  for (const row of rows) {
+    const kind = needs(row);
+    if (kind === undefined || serverAvailable(kind)) run.push(row);
+    else skip.push(row.map((value, index) => (index === at ? `${String(value)} (SKIPPED: ${kind} is not installed)` : value)) as unknown as Row);
+  }
+  return { run, skip };
 }
 
 /** A free TCP port on 127.0.0.1, chosen by the kernel (bind to port 0, read it, close). */

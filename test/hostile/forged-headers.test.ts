@@ -6,7 +6,7 @@
  * see client-ec's thumbprint.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serverAvailable, withServerLogs } from '../helpers/servers.js';
+import { needing, serverAvailable, withServerLogs } from '../helpers/servers.js';
 import { opensslThumbprint, pkiPath, readPki } from '../helpers/fixtures.js';
 import { API_PATH, CLIENT_ID, MTLS_HOST, PLAIN_HOST, startHostileStack, type HostileKind, type HostileStack } from './stack.js';
 import { exchange, oauthError, requestBytes, tokenRequest, type Exchange } from './wire.js';
@@ -57,7 +57,7 @@ function expected(kind: HostileKind, spelling: string, endpoint: 'token' | 'api'
 for (const kind of ['nginx', 'apache', 'haproxy', 'caddy'] as const) {
   const describeIf = serverAvailable(kind) ? describe : describe.skip;
 
-  describeIf(`${kind} (real server, shipped template): forged forwarding headers`, () => {
+  describeIf(needing(kind, `${kind} (real server, shipped template): forged forwarding headers`), () => {
     let stack: HostileStack;
     let victimToken = '';
 

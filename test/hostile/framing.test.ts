@@ -5,7 +5,7 @@
  * hidden in the body: it must never reach the app, and no token may be issued.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serverAvailable, withServerLogs } from '../helpers/servers.js';
+import { rowsByServer, serverAvailable, withServerLogs } from '../helpers/servers.js';
 import { CLIENT_ID, MTLS_HOST, startHostileApp, startHostileStack, type HostileApp, type HostileStack } from './stack.js';
 import { exchange } from './wire.js';
 
@@ -60,10 +60,12 @@ describe('request-smuggling tricks on POST /token', () => {
     await Promise.all([stacks.nginx?.stop(), stacks.apache?.stop(), direct?.close()]);
   });
 
-  const targets: Target[] = ['app', ...(['nginx', 'apache'] as const).filter((kind) => serverAvailable(kind))];
-  const cases = TRICKS.flatMap((trick) => targets.map((target) => [trick.name, target, trick] as const));
+  const targets: Target[] = ['app', 'nginx', 'apache'];
+  const cases = rowsByServer(TRICKS.flatMap((trick) => targets.map((target) => [trick.name, target, trick] as const)), ([, target]) => (target === 'app' ? undefined : target), 1);
+  const title = '%s, sent to %s: refused, no token, the smuggled request never reaches the app';
+  if (cases.skip.length > 0) it.skip.each(cases.skip)(title, () => undefined);
 
-  it.each(cases)('%s, sent to %s: refused, no token, the smuggled request never reaches the app', async (_name, target, trick) => {
+  it.each(cases.run)(title, async (_name, target, trick) => {
     const app = target === 'app' ? direct : stacks[target]!.app;
     app.reset();
     const result = target === 'app'

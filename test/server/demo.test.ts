@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemoFlow } from '../../src/server/demo-flow.js';
 import { startDemoStack, type DemoStack } from '../../src/server/demo-stack.js';
-import { serverAvailable, startApache, startNginx, withServerLogs } from '../helpers/servers.js';
+import { needing, serverAvailable, startApache, startNginx, withServerLogs } from '../helpers/servers.js';
 
 // The same flow `npm run demo` prints, against each real web server.
 describe.each([
@@ -21,7 +21,7 @@ describe.each([
     await stack?.stop();
   });
 
-  (available ? it : it.skip)('passes every step: bound token via the mTLS alias, 200 same certificate, 401 another, forged headers refused', async () => {
+  (available ? it : it.skip)(needing(kind, 'passes every step: bound token via the mTLS alias, 200 same certificate, 401 another, forged headers refused'), async () => {
     await withServerLogs([stack && { ...stack.web, kind, port: stack.target.port, prefix: '', stop: async () => {} }], async () => {
       const steps = await runDemoFlow(stack!.target, stack!.files);
       expect(steps.filter((step) => !step.ok)).toEqual([]);

@@ -28,6 +28,10 @@ const escaped = (pem: string): string => pem.replace(/[^A-Za-z0-9\-_.~]/g, (c) =
 const asProxy = (): Record<string, string> => ({ 'x-ssl-client-cert': escaped(readFileSync(join(cwd, '.mtls-pop', 'pki', 'demo-client.pem'), 'utf8')), 'x-ssl-client-verify': 'SUCCESS' });
 const kidOf = (token: string): string => decodeProtectedHeader(token).kid!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `condition` holds, checking between the workers' requests. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(10);
+}
 
 /** A token from instance `i`, or the failure as a string. */
 async function tokenFrom(i: number): Promise<string> {
@@ -72,7 +76,8 @@ describe('mtls-pop keys rotate while two serve --behind-proxy instances answer r
     };
     const workers = [0, 1, 2].map(worker);
 
-    await sleep(300);
+    // Traffic is flowing before the rotation...
+    await until(() => requests >= 6 || failures.length > 0);
     const rotation = await runCli(['keys', 'rotate', '--config', 'config.json', '--activate-after', String(ACTIVATE_AFTER_SECONDS)], { cwd, timeoutMs: 30_000 });
     expect([rotation.code, rotation.stderr]).toEqual([0, '']);
     const newKid = /^new key (\S+) /m.exec(rotation.stdout)![1]!;
@@ -84,7 +89,9 @@ describe('mtls-pop keys rotate while two serve --behind-proxy instances answer r
       expect(Date.now()).toBeLessThan(deadline);
       await sleep(100);
     }
-    await sleep(500);
+    // ...and goes on after both switched, before the workers stop.
+    const switched = requests;
+    await until(() => requests >= switched + 6 || failures.length > 0);
     running = false;
     await Promise.all(workers);
 

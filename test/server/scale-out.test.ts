@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { thumbprint } from '../../src/certificate/thumbprint.js';
 import { runDemoFlow } from '../../src/server/demo-flow.js';
 import { startDemoStack, type DemoStack } from '../../src/server/demo-stack.js';
-import { serverAvailable, startNginx } from '../helpers/servers.js';
+import { needing, serverAvailable, startNginx } from '../helpers/servers.js';
 import { startRedis } from './redis.js';
 
 /** What nginx forwards for the demo certificate ($ssl_client_escaped_cert): the tests stand where the proxy stands. */
@@ -42,7 +42,7 @@ async function tokenFrom(instance: number): Promise<string> {
 }
 const callApi = (instance: number, token: string): Promise<Response> => fetch(`${stack!.apps[instance]!.url}/api/hello`, { headers: { ...asProxy(), authorization: `Bearer ${token}` } });
 
-(available ? describe : describe.skip)('two serve --behind-proxy instances behind one nginx upstream, sharing keys, clients and Redis', () => {
+(available ? describe : describe.skip)(needing('nginx', 'two serve --behind-proxy instances behind one nginx upstream, sharing keys, clients and Redis'), () => {
   it.each([[0, 1], [1, 0]])('a token issued by instance %i validates on instance %i', async (issuer, verifier) => {
     const token = await tokenFrom(issuer);
     const response = await callApi(verifier, token);

@@ -52,6 +52,8 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL if still running (for afterAll). */
   kill(): void;
+  /** Resolves once the JSON logs on stdout match `pattern` (rejects if the process exits first). */
+  logged(pattern: RegExp): Promise<void>;
 }
 
 /** Starts `serve` and waits for its banner (the line after which the copy-paste commands end). */
@@ -74,7 +76,17 @@ export function startServe(args: readonly string[], options: { cwd?: string; env
       const match = /is running[^\n]* on (https?:\/\/[^\s;]+)/.exec(stderr);
       if (match && stderr.includes('Stop with Ctrl-C')) {
         clearTimeout(timer);
-        resolve({ child, banner: stderr, url: match[1]!, logs: () => stdout, stderr: () => stderr, exited, kill });
+        const logged = (pattern: RegExp): Promise<void> => new Promise((done, fail) => {
+          const check = (): void => {
+            if (!pattern.test(stdout)) return;
+            child.stdout!.off('data', check);
+            done();
+          };
+          child.stdout!.on('data', check);
+          void exited.then(() => { check(); fail(new Error(`serve exited before logging ${pattern}`)); });
+          check();
+        });
+        resolve({ child, banner: stderr, url: match[1]!, logs: () => stdout, stderr: () => stderr, exited, kill, logged });
       }
     });
     void exited.then(({ code }) => {

@@ -69,7 +69,7 @@ describe('mtls-pop serve (embedded mTLS default)', () => {
   it('refuses the API without a token (401) and logs JSON lines that each carry a request id', async () => {
     const response = await get(`${serve.url}/api/hello`, { cert: readFileSync(pki('demo-client.pem'), 'utf8'), key: readFileSync(pki('demo-client.key'), 'utf8') });
     expect(response.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await serve.logged(/"msg":"protected resource request refused"/);
     const lines = serve.logs().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const requestLines = lines.filter((line) => line.msg === 'request' || line.msg === 'protected resource request refused');
     expect(requestLines.length).toBeGreaterThan(2);
@@ -106,15 +106,17 @@ describe('graceful shutdown on SIGTERM', () => {
       let answer = '';
       socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
       const ended = new Promise((resolve) => socket.on('close', resolve));
-      socket.write(`POST /token HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Expect: 100-continue makes the server say when it has the request (Node answers 100 itself).
+      const received = new Promise<void>((resolve) => socket.on('data', () => { if (/^HTTP\/1\.1 100 /.test(answer)) resolve(); }));
+      socket.write(`POST /token HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n${body.slice(0, 20)}`);
+      await received;
       stopping.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await stopping.logged(/"msg":"shutting down: finishing in-flight requests"/);
       // New connections are refused while the in-flight request is still open.
       await expect(get(`${stopping.url}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
       socket.write(body.slice(20));
       await ended;
-      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
       expect(answer).toContain('"access_token"');
       expect(await stopping.exited).toEqual({ code: 0, signal: null });
     } finally {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderTemplate, type TemplateServer } from '../../src/templates/index.js';
 import type { PresetName } from '../../src/proxy/presets/index.js';
-import { freePort, serverAvailable, startServer, withServerLogs, type RunningServer } from '../helpers/servers.js';
+import { needing, freePort, serverAvailable, startServer, withServerLogs, type RunningServer } from '../helpers/servers.js';
 import {
   CLIENT_CASES, FORGED_THUMBPRINT, MTLS_SERVER_NAME, SERVER_NAME, SPELLINGS, copies, echo, forgedHeaders, forgeriesSeen,
   forwardingHeadersSeen, headerValues, reference, request, serverFiles, startApp, templateValues, type ClientCase, type ClientResult,
@@ -44,7 +44,7 @@ export function describeRealServer(behaviour: ServerBehaviour): void {
   const available = serverAvailable(behaviour.kind);
   const describeIf = available ? describe : describe.skip;
 
-  describeIf(`${behaviour.kind}: the shipped authorization-server template, rendered standalone`, () => {
+  describeIf(needing(behaviour.kind, `${behaviour.kind}: the shipped authorization-server template, rendered standalone`), () => {
     // Two instances of the app behind one upstream group: the guarantees hold whichever answers.
     const apps: Awaited<ReturnType<typeof startApp>>[] = [];
     let server: RunningServer | undefined;
@@ -159,7 +159,7 @@ export function describeRealServer(behaviour: ServerBehaviour): void {
     });
   });
 
-  describeIf(`${behaviour.kind}: the shipped api template, rendered standalone`, () => {
+  describeIf(needing(behaviour.kind, `${behaviour.kind}: the shipped api template, rendered standalone`), () => {
     let app: Awaited<ReturnType<typeof startApp>> | undefined;
     let server: RunningServer | undefined;
     let files: ReturnType<typeof serverFiles> | undefined;

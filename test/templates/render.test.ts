@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { CHAIN_HEADER_COUNT, FORWARDING_HEADERS, renderTemplate, TEMPLATE_SITES, type TemplateValues } from '../../src/templates/index.js';
-import { serverAvailable, testApacheConfig, testNginxConfig } from '../helpers/servers.js';
+import { needing, serverAvailable, testApacheConfig, testNginxConfig } from '../helpers/servers.js';
 import { pkiPath } from '../helpers/fixtures.js';
 
 const VALUES: TemplateValues = {
@@ -137,7 +137,7 @@ describe('renderTemplate(server, values, options)', () => {
 
   describe('both sites in one server', () => {
     const files = { certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem') };
-    (serverAvailable('nginx') ? it : it.skip)('nginx -t passes with the authorization server and the api in one http {} (distinct upstream groups)', () => {
+    (serverAvailable('nginx') ? it : it.skip)(needing('nginx', 'nginx -t passes with the authorization server and the api in one http {} (distinct upstream groups)'), () => {
       const main = renderTemplate('nginx', { ...VALUES, ...files, listen: '127.0.0.1:8443', upstream: UPSTREAMS }, { standalone: true });
       const api = renderTemplate('nginx', { ...VALUES, ...files, serverName: 'api.example.com', listen: '127.0.0.1:8444', upstream: ['127.0.0.1:4000', '127.0.0.1:4001'] }, { site: 'api' });
       const result = testNginxConfig(main.replace(/\}\s*$/, `${api}\n}\n`));
@@ -270,7 +270,7 @@ describe('renderTemplate(server, values, options)', () => {
 
     if (standalone) {
       const available = serverAvailable(server);
-      (available ? it : it.skip)(`passes ${server === 'nginx' ? 'nginx -t' : 'apache2 -t'} (with the fixtures' files)`, () => {
+      (available ? it : it.skip)(needing(server, `passes ${server === 'nginx' ? 'nginx -t' : 'apache2 -t'} (with the fixtures' files)`), () => {
         const real = renderTemplate(server, { ...values, certificate: pkiPath('server.pem'), certificateKey: pkiPath('server.key'), clientCa: pkiPath('ca-bundle.pem'), listen: '127.0.0.1:8443' }, { site, standalone });
         const result = server === 'nginx' ? testNginxConfig(real) : testApacheConfig(real);
         expect(result.output).not.toMatch(/\[(warn|emerg|error)\]|AH0\d+.*(warn|error)/i);

@@ -9,7 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderTemplate } from '../../src/templates/index.js';
-import { freePort, serverAvailable, startServer, withServerLogs, type RunningServer } from '../helpers/servers.js';
+import { needing, freePort, serverAvailable, startServer, withServerLogs, type RunningServer } from '../helpers/servers.js';
 import { readPki } from '../helpers/fixtures.js';
 import { SERVER_NAME, serverFiles, templateValues } from './harness.js';
 
@@ -116,7 +116,7 @@ describe.each(['nginx', 'apache', 'haproxy', 'caddy'] as const)('%s: the authori
     files?.remove();
   });
 
-  (available ? describe : describe.skip)('balancing and failover', () => {
+  (available ? describe : describe.skip)(needing(kind, 'balancing and failover'), () => {
     it('spreads requests over both instances, taking them in turn', async () => {
       const answers = await sendMany(port, 10);
       await withServerLogs([server], () => {
@@ -147,7 +147,7 @@ describe.each(['nginx', 'apache', 'haproxy', 'caddy'] as const)('%s: the authori
     }, 20_000);
   });
 
-  (available ? describe : describe.skip)('request bodies (the template caps them at 64 KiB)', () => {
+  (available ? describe : describe.skip)(needing(kind, 'request bodies (the template caps them at 64 KiB)'), () => {
     // 40 KB is over the web servers' in-memory body buffers (nginx: 16 KiB, then temp/client_body):
     // it must reach the app, which answers its own OAuth error in production (its limit is 8 KiB).
     it('passes a 40 KB POST to an instance, whole', async () => {
