@@ -6,9 +6,11 @@ import { chainVerified } from './verification.js';
  * backend service's custom request headers `X-Client-Cert-Leaf:{client_cert_leaf}`,
  * `X-Client-Cert-Chain:{client_cert_chain}` (RFC 9440 byte sequences, chain leaf excluded),
  * `X-Client-Cert-Chain-Verified:{client_cert_chain_verified}` (`true` / `false`) and
- * `X-Client-Cert-Error:{client_cert_error}`. With `clientValidationMode: ALLOW_INVALID_OR_MISSING_CLIENT_CERT`
- * requests with an invalid certificate reach the backend: only `true` is `SUCCESS`.
- * The header names are the deployer's choice; these are the ones the preset reads.
+ * `X-Client-Cert-Error:{client_cert_error}`. The leaf and chain are filled only "for an established
+ * mTLS connection where the certificate passed validation", so under `clientValidationMode:
+ * ALLOW_INVALID_OR_MISSING_CLIENT_CERT` an invalid certificate arrives as none; still only `true` is
+ * `SUCCESS`. "Headers added by the load balancer overwrite any existing headers that have the same
+ * name." The header names are the deployer's choice; these are the ones Google's examples use.
  * @see https://cloud.google.com/load-balancing/docs/https/custom-headers#mtls-variables
  */
 export const gcp: ClientCertificatePreset = {
