@@ -33,7 +33,7 @@ export const FIXES: Readonly<Record<Problem, Fix>> = {
   underscore: {
     nginx: 'underscores_in_headers off; (the default) in every server block: nginx then drops client header names with "_"',
     apache: "Apache passes names with '_' through and RequestHeader unset cannot match them: refuse them with SetEnvIfNoCase on the names plus Require not env (step 0 of mtls-pop/mtls-forwarding.conf and no-client-certificate.conf)",
-    haproxy: 'http-request deny if { req.hdr_names(,) -m reg -i (^|,)(x_ssl|client_cert|x_forwarded_client|x_client_cert|ssl_client) } or del-header every "_" spelling of {names}',
+    haproxy: 'HAProxy keeps "_" names apart: delete every spelling with one pattern, http-request del-header ^(x[-_]ssl[-_]client[-_]cert|...)$ -m reg, before any set-header (haproxy/forwarding.cfg and clearing.cfg); it covers {names}',
     caddy: 'header_up -{name} for each "_" spelling of {names} (Go keeps "_" names apart from "-" ones)',
     'ingress-nginx': 'enable-underscores-in-headers: "false" in the controller ConfigMap (the default)',
     app: undefined,
