@@ -28,6 +28,8 @@ export interface DifferentialCase {
   readonly sent?: readonly number[];
   /** Indexes in `chain` of intermediates configured on the validator (and given to OpenSSL as -untrusted too). */
   readonly configured?: readonly number[];
+  /** Further certificates, each issued under `chain[issuer]`, sent before the chain's own intermediates. */
+  readonly alsoSent?: readonly { readonly spec: CertificateSpec; readonly issuer: number }[];
   /** Validation time: now, or `+<n>d` days from now. */
   readonly at?: string;
   /** Where we refuse what OpenSSL accepts on purpose: the rule, cited. */
@@ -171,6 +173,11 @@ export const CORPUS: readonly DifferentialCase[] = [
   { name: 'leaf key with explicit EC parameters', chain: under(INTERMEDIATE, { ...leaf(), key: 'explicit-leaf', keyAlgorithm: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-pkeyopt', 'ec_param_enc:explicit'] }) },
   { name: 'P-521 intermediate', chain: under({ ...INTERMEDIATE, key: 'p521', keyAlgorithm: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'] }) },
   { name: 'RSA-PSS intermediate', chain: under({ ...INTERMEDIATE, key: 'rsa-pss', keyAlgorithm: ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'] }) },
+  // Several candidates for one issuer.
+  { name: 'expired copy of the intermediate sent first, valid one configured', chain: under({ ...INTERMEDIATE, days: 400 }), sent: [], configured: [1], alsoSent: [{ spec: { ...INTERMEDIATE, start: '20200101000000Z', end: '20210101000000Z' }, issuer: 0 }] },
+  { name: 'expired copy of the intermediate sent beside the valid one', chain: under({ ...INTERMEDIATE, days: 400 }), alsoSent: [{ spec: { ...INTERMEDIATE, start: '20200101000000Z', end: '20210101000000Z' }, issuer: 0 }] },
+  { name: 'only an expired copy of the intermediate', chain: under({ ...INTERMEDIATE, start: '20200101000000Z', end: '20210101000000Z' }, { ...leaf(), start: '20200101000000Z', end: '20400101000000Z' }) },
+  { name: 'a same-name CA with another key sent first', chain: under(INTERMEDIATE), alsoSent: [{ spec: { ...INTERMEDIATE, key: 'other-ca-key' }, issuer: 0 }] },
   // Issuer linking and signatures.
   { name: 'intermediate neither sent nor configured', chain: under(INTERMEDIATE), sent: [] },
   { name: 'leaf signed by another key under the right issuer name', chain: [ROOT, INTERMEDIATE, { ...leaf(), signer: { ...INTERMEDIATE, key: 'forger' } }] },

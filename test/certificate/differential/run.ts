@@ -54,7 +54,8 @@ export class DifferentialRun {
     const [root, ...rest] = files;
     const leaf = rest[rest.length - 1]!;
     const intermediates = rest.slice(0, -1).map((_, index) => index + 1);
-    const sent = (entry.sent ?? intermediates).map((index) => files[index]!.cert);
+    const extra = (entry.alsoSent ?? []).map(({ spec, issuer }) => this.#issue(spec, files[issuer]).cert);
+    const sent = [...extra, ...(entry.sent ?? intermediates).map((index) => files[index]!.cert)];
     const configured = (entry.configured ?? []).map((index) => files[index]!.cert);
     const at = entry.at ? new Date(Date.now() + Number(entry.at.slice(1, -1)) * DAY) : new Date();
     const verify = (option?: string) => {
