@@ -49,12 +49,20 @@ export const resumptionCase: DoctorCase = {
     if (!session) return [{ id, status: 'PASS', detail: `${plain.hostname} issued no TLS 1.3 session ticket: nothing to resume` }];
     const second = await context.request({ target: context.mtls, tlsVersion: 'TLSv1.3', session });
     if (second.kind === 'tls-refusal' || second.kind === 'proxy-refusal') return [{ id, status: 'PASS', detail: `resuming on ${context.mtls.hostname}: ${describe(second)}` }];
+    if (second.kind === 'app-refusal' && context.withoutCertificate === `refused:${second.code}`) {
+      return [{ id, status: 'WARN', detail: `inconclusive: resuming on ${context.mtls.hostname}, ${describe(second)}, as every request without a certificate (see no-certificate)` }];
+    }
     if (second.kind !== 'probe') return [{ id, status: 'WARN', detail: `resuming on ${context.mtls.hostname}: ${describe(second)}` }];
     if (!second.resumed) return [{ id, status: 'PASS', detail: `${context.mtls.hostname} refused to resume the session from ${plain.hostname}: a full handshake` }];
     if (second.report.certificate || second.report.verification?.status === 'SUCCESS') {
       return [{ id, status: 'FAIL', detail: `${context.mtls.hostname} resumed a session from ${plain.hostname} and the app saw a verified client`, problem: 'resumption' }];
     }
-    return [{ id, status: 'WARN', detail: `${context.mtls.hostname} resumed a TLS 1.3 session from ${plain.hostname} (no certificate was checked); with a required certificate an unpatched server skips the check`, problem: 'resumption' }];
+    // A resumed session carries no certificate here: harmless where a fresh handshake may omit one
+    // too, a bypass where the host requires one (CVE-2025-23419 and its kin).
+    if (context.withoutCertificate === 'requires') {
+      return [{ id, status: 'FAIL', detail: `${context.mtls.hostname} requires a client certificate, yet resumed a TLS 1.3 session from ${plain.hostname} that carries none and passed the request to the app`, problem: 'resumption' }];
+    }
+    return [{ id, status: 'PASS', detail: `${context.mtls.hostname} resumed a TLS 1.3 session from ${plain.hostname}; it carries no certificate and the app saw none, as without a certificate (this host does not require one; one that did would be bypassed)` }];
   },
 };
 

@@ -23,6 +23,9 @@ export const certificateCase: DoctorCase = {
       return [result('certificate', { status: 'FAIL', detail: `the app saw another certificate (x5t#S256 ${seen.thumbprint}, yours is ${context.realThumbprint})`, problem: 'forward-certificate' })];
     }
     const status = report.verification?.status ?? 'UNKNOWN';
+    if (status === 'UNKNOWN' && context.app.verifyHeader === undefined) {
+      return [result('certificate', { status: 'PASS', detail: `the app saw your certificate, x5t#S256 ${seen.thumbprint}; no verification header (the proxy must verify it itself, e.g. Caddy client_auth verify_if_given: see unknown-ca)` })];
+    }
     if (status !== 'SUCCESS') {
       return [result('certificate', { status: 'WARN', detail: `the app saw your certificate (x5t#S256 ${seen.thumbprint}) but verification ${status}${report.verification?.reason ? `: ${report.verification.reason}` : ''}; the proxy does not vouch for it`, problem: 'forward-certificate' })];
     }
@@ -35,6 +38,9 @@ export const noCertificateCase: DoctorCase = {
   id: 'no-certificate',
   async run(context) {
     const observation = await context.request({ target: context.mtls });
+    context.withoutCertificate = observation.kind === 'tls-refusal' || observation.kind === 'proxy-refusal' ? 'requires'
+      : observation.kind === 'app-refusal' && observation.code !== 'CERTIFICATE_REQUIRED' ? `refused:${observation.code}`
+        : observation.kind === 'probe' ? 'reaches-app' : undefined;
     return [result('no-certificate', judgeNoCertificate(observation))];
   },
 };
@@ -106,6 +112,7 @@ export const forgedCase: DoctorCase = {
           const verdict = judgeForged(observation, {
             sentCertificate: withCertificate && label === 'mtls', realThumbprint: context.realThumbprint, forged: context.forged,
             app: context.app, problem: problemFor(label, spelling), sentNames: names(headers),
+            ...(label === 'mtls' && !withCertificate ? { baseline: context.withoutCertificate } : {}),
           });
           out.push(result(`forged/${label}/${spelling}/${withCertificate ? 'with' : 'without'}-certificate`, {
             ...verdict, detail: `${target.hostname}, ${forgedNames(context.app).length} forwarding headers ${SPELLINGS[spelling].title}, ${withCertificate ? 'with' : 'without'} a certificate: ${verdict.detail}`,
@@ -146,7 +153,7 @@ export const verifyOnlyCase: DoctorCase = {
       const observation = await context.request({ target, headers });
       const verdict = judgeForged(observation, {
         sentCertificate: false, realThumbprint: context.realThumbprint, forged: context.forged, app: context.app,
-        problem: 'verify-clear', sentNames: names(headers),
+        problem: 'verify-clear', sentNames: names(headers), ...(label === 'mtls' ? { baseline: context.withoutCertificate } : {}),
       });
       out.push(result(`verify-only/${label}`, { ...verdict, detail: `${target.hostname}, only ${names(headers).join(', ')}: SUCCESS, without a certificate: ${verdict.detail}` }));
     }

@@ -22,6 +22,8 @@ export interface ForgedExpectation {
   readonly problem: Problem;
   /** The names doctor forged in this request, as spelled. */
   readonly sentNames: readonly string[];
+  /** What the same host does without a certificate and without forgeries (DoctorContext.withoutCertificate). */
+  readonly baseline?: string | undefined;
 }
 
 /** The names whose copies carry the forged certificate or marker, or a forged SUCCESS. */
@@ -60,6 +62,9 @@ export function judgeForged(observation: Observation, expectation: ForgedExpecta
 function judgeRefusal(code: string, status: number, expectation: ForgedExpectation): Verdict {
   const read = expectation.sentNames.filter((name) => readByApp(name, expectation.app));
   if (code === 'CERTIFICATE_REQUIRED') return { status: 'PASS', detail: `the app answered ${status}: it accepted no certificate` };
+  if (expectation.baseline === `refused:${code}`) {
+    return { status: 'WARN', detail: `inconclusive: the app refused it (${status} ${code}), as it refuses every request without a certificate on this host (see no-certificate)` };
+  }
   if (code === 'UNTRUSTED_PEER') return { status: 'WARN', detail: 'the app refused the headers as coming from an untrusted peer: it does not trust the proxy', problem: 'proxy-untrusted' };
   const why = code === 'ERR_CERT_HEADER_NAME' ? 'a forwarding header spelled otherwise than the proxy sets it'
     : code === 'ERR_CERT_HEADER_DUPLICATE' ? 'a second copy of a forwarding header'

@@ -33,6 +33,12 @@ export interface DoctorContext {
   readonly forged: ThrowawayCertificate;
   /** The app's header names, from the probe's first answer (or the flags). */
   app: AppHeaders;
+  /**
+   * What the mTLS host does with a request without a certificate (from the no-certificate check):
+   * `requires` (refused before the app), `reaches-app`, or the app's refusal code when every such
+   * request is refused by the app (a proxy sending a stand-in value). Undefined before that check.
+   */
+  withoutCertificate?: 'requires' | 'reaches-app' | `refused:${string}`;
   /** The web server in front, from --proxy or the first `Server` answer header. */
   proxy: ProxyKind | undefined;
   /** Sends one probe request (the secret and marker added) and reads the answer. */
