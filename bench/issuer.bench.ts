@@ -108,6 +108,9 @@ await mtlsPop('mtls-pop POST /token (tls_client_auth, bound token)');
     ca.cleanup();
   }
 }
+// Once more without revocation, after the others: the first HTTP case runs on a colder JIT, so the
+// revocation cases are compared with the mean of the runs before and after them.
+await mtlsPop('mtls-pop POST /token again (no revocation, after the revocation cases)');
 
 // 4. node-oidc-provider 9: client_credentials, client_secret_basic, JWT access tokens via resource indicators.
 {
@@ -146,14 +149,15 @@ await mtlsPop('mtls-pop POST /token (tls_client_auth, bound token)');
 printTable('Token issuance, wall clock (ratios against the bare signing loop)', rows);
 printTable('Token issuance, server CPU per operation (ops/s = what one fully used core would do)', cpuRows);
 for (const [title, table] of [['wall clock', rows], ['CPU per operation', cpuRows]] as const) {
-  const [signing, hello, ours, withOcsp, withCrl, oidc] = table as [Measurement, Measurement, Measurement, Measurement, Measurement, Measurement];
+  const [signing, hello, ours, withOcsp, withCrl, again, oidc] = table as [Measurement, Measurement, Measurement, Measurement, Measurement, Measurement, Measurement];
+  const without = (ours.opsPerSecond + again.opsPerSecond) / 2;
   // The real ceiling: one request costs at least an Express round trip plus one signature.
   const ceiling = 1 / (1 / signing.opsPerSecond + 1 / hello.opsPerSecond);
   console.log(`\n${title}: mtls-pop / oidc-provider ${(ours.opsPerSecond / oidc.opsPerSecond).toFixed(2)}x (target >= 2x); `
     + `mtls-pop / bare signing ${(ours.opsPerSecond / signing.opsPerSecond).toFixed(2)}x (target >= 0.5x); `
     + `mtls-pop / (hello-world + signing in series, ${Math.round(ceiling)} ops/s) ${(ours.opsPerSecond / ceiling).toFixed(2)}x`);
-  console.log(`${title}: with cached OCSP / without ${(withOcsp.opsPerSecond / ours.opsPerSecond).toFixed(2)}x (target >= 0.90x); `
-    + `with a CRL file / without ${(withCrl.opsPerSecond / ours.opsPerSecond).toFixed(2)}x; `
+  console.log(`${title}: with cached OCSP / without (mean of the runs before and after, ${Math.round(without)} ops/s) ${(withOcsp.opsPerSecond / without).toFixed(2)}x (target >= 0.90x); `
+    + `with a CRL file / without ${(withCrl.opsPerSecond / without).toFixed(2)}x; `
     + `with cached OCSP / oidc-provider ${(withOcsp.opsPerSecond / oidc.opsPerSecond).toFixed(2)}x`);
 }
 process.exit(0);
