@@ -105,6 +105,14 @@ describe('tls_client_auth with certificateRevocation.ocsp (real openssl ocsp res
     expect((await tokenRequest(server, 'alice', chain('alice'))).status).toBe(200);
   });
 
+  it('refuses an answer past its nextUpdate (the responder signs answers valid for 60 minutes; the server clock is 2 hours ahead)', async () => {
+    const { app: server, logger } = await issuerApp(root, NAMES, {
+      certificateRevocation: { ocsp: true, scope: 'leaf', timeoutMs: 500 }, clock: () => new Date(Date.now() + 2 * 3600_000),
+    });
+    expect((await tokenRequest(server, 'alice', chain('alice'))).status).toBe(401);
+    expect(lastRefusal(logger)).toMatch(/ERR_REVOCATION_UNKNOWN.*the answer expired at/);
+  });
+
   it('keeps a good answer until its nextUpdate: the next request needs no responder', async () => {
     const own = await startOcspResponder(inter);
     responders.push(own);
