@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { ClientCertificate } from '../certificate/model.js';
 import { miss, type RevocationAnswer } from './answer.js';
 import { crlDistributionPoints } from './certificate-urls.js';
-import { crlAnswer, crlDerList, crlIsFrom, parseCrl, type ParsedCrl } from './crl.js';
+import { crlAnswer, crlDerList, crlIsFrom, crlScopeMismatch, parseCrl, type ParsedCrl } from './crl.js';
 import { boundedFetch } from './http.js';
 
 /**
@@ -56,6 +56,11 @@ export class CrlDistributionPointSource {
       // RFC 5280 section 6.3.3 (f): the CRL must verify with the issuer's key, wherever it was fetched from.
       if (!(await crlIsFrom(parsed, issuer))) {
         reasons.push(`${url.origin}${url.pathname}: not a CRL signed by "${issuer.subject}"`);
+        continue;
+      }
+      const mismatch = await crlScopeMismatch(parsed, certificate);
+      if (mismatch) {
+        reasons.push(`${url.origin}${url.pathname}: ${mismatch}`);
         continue;
       }
       return crlAnswer(parsed, certificate, now, `crl-distribution-point ${url.href}`);

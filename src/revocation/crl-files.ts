@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { ClientCertificate } from '../certificate/model.js';
 import type { Logger } from '../log.js';
 import { miss, type RevocationAnswer } from './answer.js';
-import { crlAnswer, crlDerList, crlIsFrom, parseCrl, type ParsedCrl } from './crl.js';
+import { crlAnswer, crlDerList, crlIsFrom, crlScopeMismatch, parseCrl, type ParsedCrl } from './crl.js';
 
 interface LoadedFile {
   readonly signature: string;
@@ -83,6 +83,7 @@ export class CrlFileSource {
     await this.refresh();
     const broken: string[] = [];
     let best: { parsed: ParsedCrl; file: string } | undefined;
+    let outOfScope: string | undefined;
     for (const file of this.#files) {
       const loaded = this.#loaded.get(file);
       if (!loaded || loaded.error) {
@@ -91,12 +92,18 @@ export class CrlFileSource {
       }
       for (const parsed of loaded.crls) {
         if (!(await crlIsFrom(parsed, issuer))) continue;
+        const mismatch = await crlScopeMismatch(parsed, certificate);
+        if (mismatch) {
+          outOfScope ??= `${file}: ${mismatch}`;
+          continue;
+        }
         // Several CRLs of one issuer: the most recent one speaks (RFC 5280 section 5.1.2.4, thisUpdate).
         if (!best || parsed.thisUpdate > best.parsed.thisUpdate) best = { parsed, file };
       }
     }
     if (best) return crlAnswer(best.parsed, certificate, now, `crl-file ${best.file}`);
     if (broken.length) return miss('crl-file', `unreadable CRL file ${broken.join('; ')}`, true);
+    if (outOfScope) return miss('crl-file', outOfScope);
     return undefined;
   }
 }

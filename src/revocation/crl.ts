@@ -1,6 +1,7 @@
 import type { CertificateRevocationList, Certificate } from 'pkijs';
 import type { ClientCertificate } from '../certificate/model.js';
 import { miss, type RevocationAnswer } from './answer.js';
+import { crlDistributionPoints } from './certificate-urls.js';
 import { bytesToHex, loadPkijs, pkijsCertificate, serialKey } from './pkijs.js';
 
 const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/g;
@@ -8,6 +9,7 @@ const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
 const DELTA_CRL_INDICATOR = '2.5.29.27';
 const CERTIFICATE_ISSUER = '2.5.29.29';
 const KEY_USAGE = '2.5.29.15';
+const BASIC_CONSTRAINTS = '2.5.29.19';
 
 /** A parsed CRL: the revoked serials in a set, and which issuers its signature was checked against. */
 export interface ParsedCrl {
@@ -79,6 +81,29 @@ export async function crlIsFrom(parsed: ParsedCrl, issuer: ClientCertificate): P
     parsed.verified.set(issuer.thumbprint, verified);
   }
   return verified;
+}
+
+/**
+ * Why `parsed` (a CRL of the certificate's issuer) does not cover `certificate`, or undefined when
+ * it does. RFC 5280 section 6.3.3 (b)(2): a CRL whose issuing distribution point holds only CA
+ * (or only user) certificates, or names another distribution point, says nothing about it.
+ */
+export async function crlScopeMismatch(parsed: ParsedCrl, certificate: ClientCertificate): Promise<string | undefined> {
+  const point = parsed.crl.crlExtensions?.extensions.find((extension) => extension.extnID === ISSUING_DISTRIBUTION_POINT)?.parsedValue as
+    { distributionPoint?: unknown; onlyContainsUserCerts?: boolean; onlyContainsCACerts?: boolean } | undefined;
+  if (point === undefined) return undefined;
+  const parsedCertificate = await pkijsCertificate(certificate.der);
+  const constraints = parsedCertificate.extensions?.find((extension) => extension.extnID === BASIC_CONSTRAINTS)?.parsedValue as { cA?: boolean } | undefined;
+  const isCa = constraints?.cA === true;
+  if (point.onlyContainsCACerts && !isCa) return 'the CRL covers CA certificates only';
+  if (point.onlyContainsUserCerts && isCa) return 'the CRL covers end-entity certificates only';
+  if (point.distributionPoint === undefined) return undefined;
+  const names = Array.isArray(point.distributionPoint)
+    ? (point.distributionPoint as { type: number; value: unknown }[]).filter((name) => name.type === 6).map((name) => String(name.value))
+    : [];
+  const own = new Set((await crlDistributionPoints(certificate)).map((url) => url.href));
+  if (names.some((name) => URL.canParse(name) && own.has(new URL(name).href))) return undefined;
+  return 'the CRL is for a distribution point the certificate does not name';
 }
 
 /** What a CRL of the certificate's issuer (already checked with `crlIsFrom`) says about it at `now`. */
