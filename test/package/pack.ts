@@ -36,7 +36,7 @@ export function packedTarball(): string {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   for (const entry of COPIED) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--incremental', 'false', '--outDir', join(stage, 'dist')], { cwd: ROOT, stdio: 'pipe' });
   const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', stage], { cwd: stage, encoding: 'utf8' }).trim().split('\n').pop()!;
   renameSync(join(stage, packed), tarball);
   rmSync(stage, { recursive: true, force: true });
