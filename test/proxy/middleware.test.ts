@@ -43,6 +43,18 @@ describe('clientCertificate(options)', () => {
       expect(certificate.chain.map((link) => link.thumbprint)).toEqual([opensslThumbprint(pkiPath('intermediate-ca.pem'))]);
     });
 
+    it('gives each request the chain it sent, also when the leaf is in the decode cache', async () => {
+      const a = await app({ trustedProxies: 'loopback', format: 'apache', chainHeader: 'x-ssl-client-cert-chain-' });
+      const leaf = apacheValue('client-ec.pem');
+      await request(url(a)).get('/').set(CERT, leaf).set('x-ssl-client-cert-chain-0', apacheValue('intermediate-ca.pem')).expect(200);
+      await request(url(a)).get('/').set(CERT, leaf).expect(200);
+      await request(url(a)).get('/').set(CERT, leaf).set('x-ssl-client-cert-chain-0', apacheValue('root-ca.pem')).expect(200);
+      expect(a.seen.map((seen) => seen.certificate!.chain.map((link) => link.thumbprint))).toEqual([
+        [opensslThumbprint(pkiPath('intermediate-ca.pem'))], [], [opensslThumbprint(pkiPath('root-ca.pem'))],
+      ]);
+      expect(a.seen.every((seen) => seen.certificate!.thumbprint === clientEcThumbprint)).toBe(true);
+    });
+
     it.each([
       ['empty value', 'nginx', ''],
       ['Apache (null)', 'apache', '(null)'],
