@@ -85,6 +85,10 @@ describe('requireCertificateBoundToken({ introspection })', () => {
     ['another audience', active({ aud: 'https://other.example.com' }), 'ERR_TOKEN_AUDIENCE', 2],
     ['no audience', active({ aud: undefined }), 'ERR_TOKEN_AUDIENCE', 2],
     ['another issuer', active({ iss: 'https://evil.example.com' }), 'ERR_TOKEN_ISSUER', 2],
+    ['an issuer that only starts with ours', active({ iss: 'https://as.example.com.evil.example' }), 'ERR_TOKEN_ISSUER', 2],
+    ['an audience that only starts with ours', active({ aud: `${AUDIENCE}.evil.example` }), 'ERR_TOKEN_AUDIENCE', 2],
+    ['an audience list of look-alikes', active({ aud: [`${AUDIENCE}/`, `${AUDIENCE}x`] }), 'ERR_TOKEN_AUDIENCE', 2],
+    ['an exp that is not a number (RFC 7662 section 2.2: NumericDate)', active({ exp: String(epoch() + 300) }), 'ERR_TOKEN_EXPIRED', 2],
     ['an expired answer', active({ exp: epoch() - 60 }), 'ERR_TOKEN_EXPIRED', 2],
     // RFC 7662 section 2.2: nbf is "not to be used before"; beyond the 5 s clock tolerance.
     ['an answer not yet valid (nbf)', active({ nbf: epoch() + 60 }), 'ERR_TOKEN_NOT_YET_VALID', 2],
