@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import express, { type RequestHandler } from 'express';
 import { auth } from 'express-oauth2-jwt-bearer';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWTPayload } from 'jose';
+import { createHash } from 'node:crypto';
 import { pemToDer } from '../src/certificate/pem.js';
 import { thumbprint } from '../src/certificate/thumbprint.js';
 import type { Logger } from '../src/log.js';
@@ -60,6 +61,49 @@ for (let i = 0; i < 1000; i++) {
 console.log(`\n(generated 1,000 distinct certificates and bound tokens in ${Math.round(performance.now() - started)} ms)`);
 
 const proxy = () => clientCertificate({ trustedProxies: 'loopback', logger: silent });
+
+/**
+ * The bracket (issue 13 item 12): about the least a bound-token check can do. jose's jwtVerify
+ * result cached in a Map by token, the SHA-256 of the URL-decoded header's DER cached in a Map
+ * by header value, cnf compared; no trust check, no duplicate-header check, no size caps, no
+ * expiry check on cache hits, unbounded Maps. Not a thing to deploy: a floor to measure against.
+ */
+function minimalBoundCheck(): RequestHandler {
+  const keys = createRemoteJWKSet(new URL(jwksUri));
+  const verified = new Map<string, JWTPayload>();
+  const thumbprints = new Map<string, string>();
+  return (req, res, next) => {
+    const authorization = req.headers.authorization;
+    const header = req.headers['x-ssl-client-cert'];
+    if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ') || typeof header !== 'string') {
+      res.status(401).end();
+      return;
+    }
+    const token = authorization.slice(7);
+    let x5t = thumbprints.get(header);
+    if (x5t === undefined) {
+      x5t = createHash('sha256').update(pemToDer(decodeURIComponent(header))).digest('base64url');
+      thumbprints.set(header, x5t);
+    }
+    const check = (payload: JWTPayload): void => {
+      if ((payload.cnf as Record<string, unknown> | undefined)?.['x5t#S256'] !== x5t) {
+        res.status(401).end();
+        return;
+      }
+      req.boundToken = { token, claims: payload, scopes: [], certificate: undefined };
+      next();
+    };
+    const cached = verified.get(token);
+    if (cached !== undefined) {
+      check(cached);
+      return;
+    }
+    jwtVerify(token, keys, { issuer: ISSUER, audience: AUDIENCE }).then(({ payload }) => {
+      verified.set(token, payload);
+      check(payload);
+    }, () => res.status(401).end());
+  };
+}
 const bound = () => requireCertificateBoundToken({ jwksUri, issuer: ISSUER, audience: AUDIENCE, logger: silent });
 
 // Per call, no HTTP: what the warm path costs on its own.
@@ -82,7 +126,7 @@ async function serve(chain: RequestHandler[]): Promise<{ url: string; close: () 
 }
 
 /** autocannon in a child process (bench/lib.ts), rotating through `requests`. */
-function run(name: string, url: string, requests: { headers: Record<string, string> }[], seconds: number): Promise<Measurement & { non2xx: number; errors: number }> {
+function run(name: string, url: string, requests: { headers: Record<string, string> }[], seconds: number): Promise<Measurement & { non2xx: number; errors: number; p99: number }> {
   return load(name, { url, connections, durationSeconds: seconds, requests });
 }
 
@@ -93,6 +137,7 @@ const cases = [
   ['Express hello-world (baseline)', [], [{ headers: one }]],
   ['clientCertificate only, one client (for attribution)', [proxy()], [{ headers: one }]],
   ['clientCertificate + requireCertificateBoundToken, one client (warm)', [proxy(), bound()], [{ headers: one }]],
+  ['bracket: minimal hand-written bound check, one client (warm)', [minimalBoundCheck()], [{ headers: one }]],
   ['clientCertificate + requireCertificateBoundToken, 1,000 distinct clients', [proxy(), bound()], many.map((headers) => ({ headers }))],
   ['express-oauth2-jwt-bearer auth(), one client, no binding', [auth({ issuer: ISSUER, audience: AUDIENCE, jwksUri, tokenSigningAlg: 'ES256' })], [{ headers: one }]],
   ['express-oauth2-jwt-bearer auth(), 1,000 distinct tokens, no binding', [auth({ issuer: ISSUER, audience: AUDIENCE, jwksUri, tokenSigningAlg: 'ES256' })], many.map((headers) => ({ headers }))],
@@ -100,17 +145,24 @@ const cases = [
 const servers = await Promise.all(cases.map(([, chain]) => serve(chain)));
 for (const [i, [name, , requests]] of cases.entries()) await run(`${name} (warm-up)`, servers[i]!.url, requests, 1);
 const samples: number[][] = cases.map(() => []);
+const tails: number[][] = cases.map(() => []);
 for (let round = 0; round < rounds; round++) {
   for (const [i, [name, , requests]] of cases.entries()) {
     const result = await run(name, servers[i]!.url, requests, durationSeconds);
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     samples[i]!.push(result.opsPerSecond);
+    tails[i]!.push(result.p99);
   }
 }
 for (const server of servers) server.close();
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rows: Measurement[] = cases.map(([name], i) => ({ name, opsPerSecond: median(samples[i]!), microsPerOp: 1e6 / median(samples[i]!) }));
 printTable(`HTTP throughput (autocannon, ${connections} connections, median of ${rounds} interleaved ${durationSeconds} s runs)`, rows);
+console.log('\n| case | p99 latency, ms (median of the runs) |\n|---|---:|');
+for (const [i, [name]] of cases.entries()) console.log(`| ${name} | ${median(tails[i]!)} |`);
+const ours = cases.findIndex(([name]) => name.includes('requireCertificateBoundToken, one client (warm)'));
+const bracket = cases.findIndex(([name]) => name.startsWith('bracket:'));
+console.log(`\nwarm bound route vs the bracket: ${(median(samples[ours]!) / median(samples[bracket]!)).toFixed(2)}x throughput, ${(median(tails[ours]!) / Math.max(1, median(tails[bracket]!))).toFixed(2)}x p99 (same run)`);
 console.log(`\nload average at the end: ${(await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 jwksServer.closeAllConnections();
 jwksServer.close();
