@@ -7,7 +7,7 @@ import type { Command, CommandIo } from './io.js';
 
 const HELP = `Usage: mtls-pop render ${TEMPLATE_SERVERS.join('|')} [options]
 
-Prints the shipped web-server configuration (${TEMPLATE_SERVERS.map((server) => `${server}/`).join(', ')}) filled in. Values come from
+Prints the shipped web-server or proxy configuration (${TEMPLATE_SERVERS.map((server) => `${server}/`).join(', ')}) filled in. Values come from
 the flags, else from --config (issuer.url and issuer.mtlsUrl give the host names and port,
 listen.host:listen.port the upstream, proxy.* the header names), else the template defaults.
 
@@ -26,7 +26,11 @@ Options:
   --certificate-key FILE    its private key; nginx, apache, caddy (haproxy: only FILE.key)
   --client-ca FILE          CA bundle of client certificates; every server but iis
   --crl FILE                PEM file of CRLs, one for every CA of the chain; nginx (ssl_crl),
-                            apache (SSLCARevocationFile + SSLCARevocationCheck chain), haproxy (crl-file)
+                            apache (SSLCARevocationFile + SSLCARevocationCheck chain), haproxy (crl-file), envoy
+  --namespace NAME          ingress-nginx: the Ingresses' namespace (default default)
+  --tls-secret NAME         ingress-nginx: the kubernetes.io/tls Secret of the server certificate
+  --client-ca-secret NS/NAME
+                            ingress-nginx: the Secret whose ca.crt is the client CA bundle
   --site SITE               ${TEMPLATE_SITES.join(' | ')} (default authorization-server)
   --standalone              a complete main configuration instead of a site to include
   --config FILE             read defaults from this configuration
@@ -43,6 +47,9 @@ const FLAGS = {
   'certificate-key': 'certificateKey',
   'client-ca': 'clientCa',
   crl: 'crl',
+  namespace: 'namespace',
+  'tls-secret': 'tlsSecret',
+  'client-ca-secret': 'clientCaSecret',
 } as const satisfies Record<string, keyof TemplateValues>;
 const FILE_FLAGS = new Set(['certificate', 'certificate-key', 'client-ca', 'crl']);
 
@@ -71,7 +78,7 @@ function fromConfig(parsed: Parsed, io: CommandIo, server: TemplateServer): Temp
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'print the nginx, Apache, IIS, HAProxy or Caddy configuration filled in',
+  summary: 'print the nginx, Apache, IIS, HAProxy, Caddy, ingress-nginx, Traefik or Envoy configuration filled in',
   help: HELP,
   async run(argv, io) {
     const options = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const, multiple: flag === 'upstream' }]));

@@ -36,3 +36,29 @@ export const FORWARDING_HEADERS: readonly string[] = Object.freeze([
   'X-Amzn-Mtls-Clientcert',
   'X-Amzn-Mtls-Clientcert-Leaf',
 ]);
+
+/**
+ * Header names other proxies set beside or instead of the ones above, which the presets read
+ * (ingress-nginx, Traefik, AWS ALB, CloudFront, Cloudflare, Google Cloud, Fastly): the templates
+ * that generate their stripping (haproxy, caddy, ingress-nginx, traefik, envoy) remove these too.
+ * test/proxy/templates-agreement.test.ts keeps this list and the presets' names in step.
+ */
+export const OTHER_PROXY_HEADERS: readonly string[] = Object.freeze([
+  // ingress-nginx and Traefik's ingress-nginx provider.
+  'ssl-client-cert', 'ssl-client-verify', 'ssl-client-subject-dn', 'ssl-client-issuer-dn',
+  // Traefik passTLSClientCert info.
+  'x-forwarded-tls-client-cert-info',
+  // AWS ALB.
+  'x-amzn-mtls-clientcert-serial-number', 'x-amzn-mtls-clientcert-issuer', 'x-amzn-mtls-clientcert-subject', 'x-amzn-mtls-clientcert-validity',
+  // Amazon CloudFront.
+  'cloudfront-viewer-cert-pem', 'cloudfront-viewer-cert-sha256', 'cloudfront-viewer-cert-present', 'cloudfront-viewer-cert-serial-number',
+  'cloudfront-viewer-cert-issuer', 'cloudfront-viewer-cert-subject', 'cloudfront-viewer-cert-validity',
+  // Cloudflare.
+  'cf-cert-verified', 'cf-cert-revoked', 'cf-cert-presented', 'cf-cert-subject-dn', 'cf-cert-issuer-dn', 'cf-cert-subject-dn-rfc2253',
+  'cf-cert-issuer-dn-rfc2253', 'cf-cert-fingerprint-sha256', 'cf-cert-serial', 'cf-client-cert-der-base64', 'cf-client-cert-sha256',
+  // Google Cloud load balancer (the names its documentation uses).
+  'x-client-cert-leaf', 'x-client-cert-chain', 'x-client-cert-chain-verified', 'x-client-cert-error', 'x-client-cert-present',
+  'x-client-cert-hash', 'x-client-cert-spiffe', 'x-client-cert-uri-sans', 'x-client-cert-dnsname-sans', 'x-client-cert-serial-number',
+  // Fastly.
+  'x-fastly-client-cert', 'x-fastly-client-cert-verified',
+]);

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { resolveValues, type Placeholders, type TemplateValues, type ValueNeeds } from './values.js';
 
 /** The web servers and proxies mtls-pop ships templates for. */
-export type TemplateServer = 'nginx' | 'apache' | 'iis' | 'haproxy' | 'caddy';
-export const TEMPLATE_SERVERS: readonly TemplateServer[] = Object.freeze(['nginx', 'apache', 'iis', 'haproxy', 'caddy']);
+export type TemplateServer = 'nginx' | 'apache' | 'iis' | 'haproxy' | 'caddy' | 'ingress-nginx' | 'traefik' | 'envoy';
+export const TEMPLATE_SERVERS: readonly TemplateServer[] = Object.freeze(['nginx', 'apache', 'iis', 'haproxy', 'caddy', 'ingress-nginx', 'traefik', 'envoy']);
+/** The templates proven against the real server in the test suite; the others are checked for structure only. */
+export const PROVEN_TEMPLATE_SERVERS: readonly TemplateServer[] = Object.freeze(['nginx', 'apache', 'haproxy', 'caddy']);
 
 /** Which configuration to render: the authorization server with its mTLS alias, or an API host. */
 export type TemplateSite = 'authorization-server' | 'api';
@@ -33,39 +35,62 @@ interface ServerTemplates {
   needs(site: TemplateSite): ValueNeeds;
 }
 
+// Values only the Kubernetes render takes.
+const KUBERNETES_ONLY = ['namespace', 'tlsSecret', 'clientCaSecret'] as const;
+
 const SERVERS: Readonly<Record<TemplateServer, ServerTemplates>> = {
   nginx: {
     main: 'nginx.conf',
     site: (site) => `${site}.conf`,
-    needs: () => ({ server: 'nginx', files: true, mtlsListen: false, unused: ['mtlsListen'] }),
+    needs: () => ({ server: 'nginx', files: true, mtlsListen: false, unused: ['mtlsListen', ...KUBERNETES_ONLY] }),
   },
   apache: {
     main: 'httpd.conf',
     site: (site) => `${site}.conf`,
-    needs: () => ({ server: 'apache', files: true, mtlsListen: false, unused: ['mtlsListen'] }),
+    needs: () => ({ server: 'apache', files: true, mtlsListen: false, unused: ['mtlsListen', ...KUBERNETES_ONLY] }),
   },
   iis: {
     site: () => 'web.config',
-    needs: () => ({ server: 'iis', files: false, mtlsListen: false, unused: ['mtlsListen', 'crl'] }),
+    needs: () => ({ server: 'iis', files: false, mtlsListen: false, unused: ['mtlsListen', 'crl', ...KUBERNETES_ONLY] }),
   },
   haproxy: {
     main: 'haproxy.cfg',
     site: (site) => `${site}.cfg`,
     // The alias gets its own listener: HAProxy asks for client certificates per `bind` line.
-    needs: (site) => ({ server: site === 'api' ? 'haproxy api' : 'haproxy', files: true, keyInCertificate: true, mtlsListen: site === 'authorization-server', unused: site === 'api' ? ['mtlsListen', 'chainHeaderPrefix'] : ['chainHeaderPrefix'] }),
+    needs: (site) => ({ server: site === 'api' ? 'haproxy api' : 'haproxy', files: true, keyInCertificate: true, mtlsListen: site === 'authorization-server', unused: [...(site === 'api' ? ['mtlsListen'] as const : []), 'chainHeaderPrefix', ...KUBERNETES_ONLY] }),
   },
   caddy: {
     main: 'Caddyfile',
     site: (site) => `${site}.caddyfile`,
     // Caddy 2.6 loads no CRL and forwards no chain.
-    needs: () => ({ server: 'caddy', files: true, mtlsListen: false, unused: ['mtlsListen', 'chainHeaderPrefix', 'crl'] }),
+    needs: () => ({ server: 'caddy', files: true, mtlsListen: false, unused: ['mtlsListen', 'chainHeaderPrefix', 'crl', ...KUBERNETES_ONLY] }),
+  },
+  // The three below cannot run in the test suite: their rendered YAML is checked for structure.
+  'ingress-nginx': {
+    site: (site) => `${site}.yaml`,
+    // The controller sets fixed header names, takes its certificates from Secrets and listens where
+    // its Service says; the app is one Kubernetes Service (`name:port`).
+    needs: () => ({ server: 'ingress-nginx', files: false, kubernetes: true, mtlsListen: false,
+      unused: ['listen', 'mtlsListen', 'certificate', 'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix', 'crl'] }),
+  },
+  traefik: {
+    site: (site) => `${site}.yaml`,
+    // Entry points (where Traefik listens) belong to its static configuration; header names are Traefik's.
+    needs: () => ({ server: 'traefik', files: true, mtlsListen: false,
+      unused: ['listen', 'mtlsListen', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix', 'crl', ...KUBERNETES_ONLY] }),
+  },
+  envoy: {
+    site: (site) => `${site}.yaml`,
+    // Envoy's validation_context takes a CRL (`crl`).
+    needs: () => ({ server: 'envoy', files: true, mtlsListen: false,
+      unused: ['mtlsListen', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix', ...KUBERNETES_ONLY] }),
   },
 };
 
-// `include mtls-pop/<file>` (nginx, haproxy), `Include mtls-pop/<file>` (Apache) or
+// `include mtls-pop/<file>` (nginx, haproxy, the YAML files), `Include mtls-pop/<file>` (Apache) or
 // `import mtls-pop/<file>` (Caddy) is replaced by the rendered file, so the output stands alone
 // while the shipped files stay readable.
-const INCLUDE = /^([ \t]*)(?:include|import)[ \t]+mtls-pop\/([a-z-]+\.(?:conf|cfg|caddyfile));?[ \t]*$/gim;
+const INCLUDE = /^([ \t]*)(?:include|import)[ \t]+mtls-pop\/([a-z-]+\.(?:conf|cfg|caddyfile|yaml));?[ \t]*$/gim;
 const PLACEHOLDER = /\{\{([A-Z_]+)\}\}/g;
 
 /**
@@ -96,7 +121,14 @@ function renderFile(server: TemplateServer, file: string, placeholders: Placehol
 }
 
 /** Checks that only one server can make: HAProxy's `crt` takes the key from the file or from `<file>.key`. */
-function checkServerValues(server: TemplateServer, values: TemplateValues): void {
+function checkServerValues(server: TemplateServer, values: TemplateValues, placeholders: Placeholders): void {
+  if (server === 'ingress-nginx') {
+    const upstreams = placeholders.UPSTREAM as readonly string[];
+    // The Service balances over the app's pods: the Ingress names one Service.
+    if (upstreams.length !== 1 || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?:\d+$/.test(upstreams[0]!)) {
+      throw new TypeError('upstream ({{UPSTREAM}}): ingress-nginx takes one Kubernetes Service as service-name:port (its pods are the instances)');
+    }
+  }
   if (server === 'haproxy' && values.certificateKey !== undefined && values.certificate !== undefined
     && values.certificateKey !== values.certificate && values.certificateKey !== `${values.certificate}.key`) {
     throw new TypeError(`certificateKey ({{CERTIFICATE_KEY}}): haproxy reads the key from the certificate file itself or from "${values.certificate}.key"; put it there, or leave certificateKey out`);
@@ -128,7 +160,7 @@ export function renderTemplate(server: TemplateServer, values: TemplateValues, o
   if (options.standalone !== undefined && typeof options.standalone !== 'boolean') throw new TypeError('standalone must be a boolean');
   const templates = SERVERS[server];
   const placeholders: Placeholders = { ...resolveValues(values, templates.needs(site)), SITE: site };
-  checkServerValues(server, values);
+  checkServerValues(server, values, placeholders);
   if (server === 'iis') {
     // ARR balances only over a server farm, defined in applicationHost.config, not in web.config.
     if ((placeholders.UPSTREAM as readonly string[]).length > 1) {

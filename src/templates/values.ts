@@ -1,4 +1,4 @@
-import { DEFAULT_HEADER_NAMES, FORWARDING_HEADERS } from './headers.js';
+import { DEFAULT_HEADER_NAMES, FORWARDING_HEADERS, OTHER_PROXY_HEADERS } from './headers.js';
 import { greaterThanPattern } from './number-pattern.js';
 import { closest } from '../lib/closest.js';
 import { isIPv6 } from 'node:net';
@@ -45,6 +45,12 @@ export interface TemplateValues {
    * `SSLCARevocationCheck chain`; haproxy `crl-file`). Default none: no revocation check by the server.
    */
   crl?: string;
+  /** `{{NAMESPACE}}`, `--namespace` (ingress-nginx): the Kubernetes namespace of the Ingresses. Default `default`. */
+  namespace?: string;
+  /** `{{TLS_SECRET}}`, `--tls-secret` (ingress-nginx): the `kubernetes.io/tls` Secret of the server certificate, in `namespace`. Required there. */
+  tlsSecret?: string;
+  /** `{{CLIENT_CA_SECRET}}`, `--client-ca-secret` (ingress-nginx): `namespace/name` of the Secret whose `ca.crt` is the client CA bundle. Required there. */
+  clientCaSecret?: string;
 }
 
 /**
@@ -57,12 +63,13 @@ export type Placeholders = Readonly<Record<string, string | readonly string[]>>;
 export const MAX_UPSTREAMS = 64;
 
 const KEYS: readonly (keyof TemplateValues)[] = ['serverName', 'mtlsServerName', 'listen', 'mtlsListen', 'upstream', 'certificate',
-  'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix', 'crl'];
+  'certificateKey', 'clientCa', 'certificateHeader', 'verifyHeader', 'chainHeaderPrefix', 'crl', 'namespace', 'tlsSecret', 'clientCaSecret'];
 
 const PLACEHOLDER: Readonly<Record<keyof TemplateValues, string>> = {
   serverName: 'SERVER_NAME', mtlsServerName: 'MTLS_SERVER_NAME', listen: 'LISTEN', mtlsListen: 'MTLS_LISTEN', upstream: 'UPSTREAM',
   certificate: 'CERTIFICATE', certificateKey: 'CERTIFICATE_KEY', clientCa: 'CLIENT_CA',
   certificateHeader: 'CERTIFICATE_HEADER', verifyHeader: 'VERIFY_HEADER', chainHeaderPrefix: 'CHAIN_HEADER_PREFIX', crl: 'CRL',
+  namespace: 'NAMESPACE', tlsSecret: 'TLS_SECRET', clientCaSecret: 'CLIENT_CA_SECRET',
 };
 
 /** What a server's templates need from TemplateValues, decided by render.ts per server and site. */
@@ -73,6 +80,8 @@ export interface ValueNeeds {
   keyInCertificate?: boolean;
   /** `mtlsListen` is required (the alias has a listener of its own); list it in `unused` otherwise. */
   mtlsListen: boolean;
+  /** Kubernetes objects instead of files (ingress-nginx): tlsSecret and clientCaSecret are required. */
+  kubernetes?: boolean;
   /** Values this server cannot use: giving one is refused, naming the server. */
   unused: readonly (keyof TemplateValues)[];
   /** The server's name, for error messages. */
@@ -196,6 +205,31 @@ function wildcardDeletions(names: readonly string[]): string[] {
 /** Custom header names whose every spelling Caddy deletes one by one: at most this many hyphens. */
 const MAX_SPELLED_HYPHENS = 5;
 
+// Kubernetes object names: a DNS-1123 label (namespace) or subdomain (Secret).
+const KUBERNETES_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const KUBERNETES_SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function kubernetesName(key: keyof TemplateValues, value: unknown, pattern: RegExp, what: string): string {
+  const name = text(key, value);
+  if (name.length > 253 || !pattern.test(name)) fail(key, `"${name}" is not a Kubernetes ${what} (lower-case letters, digits, "-"${pattern === KUBERNETES_SUBDOMAIN ? ', "."' : ''})`);
+  return name;
+}
+
+/** The Kubernetes placeholders: namespace and Secret names, checked, or empty for other servers. */
+function kubernetesValues(values: TemplateValues, needs: ValueNeeds): Record<string, string> {
+  if (!needs.kubernetes) return { NAMESPACE: '', TLS_SECRET: '', CLIENT_CA_SECRET: '' };
+  const namespace = values.namespace === undefined ? 'default' : kubernetesName('namespace', values.namespace, KUBERNETES_LABEL, 'namespace');
+  if (values.tlsSecret === undefined) fail('tlsSecret', `is required for ${needs.server}: the kubernetes.io/tls Secret of the server certificate`);
+  if (values.clientCaSecret === undefined) fail('clientCaSecret', `is required for ${needs.server}: namespace/name of the Secret whose ca.crt is the client CA bundle`);
+  const [caNamespace, caName, ...extra] = text('clientCaSecret', values.clientCaSecret).split('/');
+  if (caName === undefined || extra.length > 0) fail('clientCaSecret', 'must be namespace/name');
+  return {
+    NAMESPACE: namespace,
+    TLS_SECRET: kubernetesName('tlsSecret', values.tlsSecret, KUBERNETES_SUBDOMAIN, 'Secret name'),
+    CLIENT_CA_SECRET: `${kubernetesName('clientCaSecret', caNamespace, KUBERNETES_LABEL, 'namespace')}/${kubernetesName('clientCaSecret', caName, KUBERNETES_SUBDOMAIN, 'Secret name')}`,
+  };
+}
+
 function didYouMean(name: string): string {
   const best = closest(name, KEYS);
   return best !== undefined ? ` Did you mean ${best}?` : '';
@@ -218,7 +252,7 @@ export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeh
     if (values[key] !== undefined) fail(key, `is not used by the ${needs.server} template`);
   }
   // IIS takes host names from its site bindings, not from web.config.
-  const serverName = values.serverName === undefined && !needsFiles ? 'localhost' : hostName('serverName', values.serverName);
+  const serverName = values.serverName === undefined && !needsFiles && !needs.kubernetes ? 'localhost' : hostName('serverName', values.serverName);
   const mtlsServerName = values.mtlsServerName === undefined ? `mtls.${serverName}` : hostName('mtlsServerName', values.mtlsServerName);
   if (mtlsServerName === serverName) fail('mtlsServerName', 'must differ from serverName');
 
@@ -247,8 +281,18 @@ export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeh
     if (name.toLowerCase().startsWith(chainHeaderPrefix.toLowerCase())) fail(key, `must not start with chainHeaderPrefix "${chainHeaderPrefix}"`);
   }
 
-
+  // Every forwarding name in lower case, once: the lists the YAML templates write out.
+  const everyForwardingName = [...new Set([...FORWARDING_HEADERS, ...OTHER_PROXY_HEADERS, certificateHeader, verifyHeader].map((name) => name.toLowerCase()))];
   return Object.freeze({
+    ...kubernetesValues(values, needs),
+    // host and port of each upstream entry apart (Envoy socket_address), in the order of UPSTREAM.
+    UPSTREAM_HOST: Object.freeze(upstreams.map((entry) => entry.slice(0, entry.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1'))),
+    UPSTREAM_PORT: Object.freeze(upstreams.map((entry) => entry.slice(entry.lastIndexOf(':') + 1))),
+    // Every forwarding header name, lower case (YAML lists: Traefik, Envoy).
+    FORWARDING_HEADER: Object.freeze(everyForwardingName),
+    // The same but x-forwarded-client-cert, which Envoy itself sanitises and sets.
+    FORWARDING_HEADER_BUT_XFCC: Object.freeze(everyForwardingName.filter((name) => name !== 'x-forwarded-client-cert')),
+    LISTEN_HOST: listen.host ? listen.host.replace(/^\[(.*)\]$/, '$1') : '0.0.0.0',
     SERVER_NAME: serverName,
     MTLS_SERVER_NAME: mtlsServerName,
     LISTEN: listen.host ? `${listen.host}:${listen.port}` : listen.port,
@@ -265,13 +309,13 @@ export function resolveValues(values: TemplateValues, needs: ValueNeeds): Placeh
     CRL: Object.freeze(crl),
     // haproxy takes the CRL as an option of its `bind` line.
     CRL_FILE_OPTION: crl.length ? ` crl-file ${crl[0]}` : '',
-    HEADER_DELETE_WILDCARD: Object.freeze(needs.server.startsWith('caddy') ? wildcardDeletions([...FORWARDING_HEADERS, certificateHeader, verifyHeader]) : []),
+    HEADER_DELETE_WILDCARD: Object.freeze(needs.server.startsWith('caddy') ? wildcardDeletions([...FORWARDING_HEADERS, ...OTHER_PROXY_HEADERS, certificateHeader, verifyHeader]) : []),
     // Caddy `header_regexp Content-Length`: the body caps as patterns (64 KiB; the api site 1 MiB).
     CONTENT_LENGTH_OVER_SMALL_CAP: greaterThanPattern(65536),
     CONTENT_LENGTH_OVER_API_CAP: greaterThanPattern(1048576),
     // Caddy `bind`: the listen address, if one was given (else every address).
     BIND_HOST: Object.freeze(listen.host ? [listen.host.replace(/^\[(.*)\]$/, '$1')] : []),
-    FORWARDING_HEADER_REGEX: forwardingHeaderRegex([...FORWARDING_HEADERS, certificateHeader, verifyHeader],
+    FORWARDING_HEADER_REGEX: forwardingHeaderRegex([...FORWARDING_HEADERS, ...OTHER_PROXY_HEADERS, certificateHeader, verifyHeader],
       [DEFAULT_HEADER_NAMES.chainHeaderPrefix, chainHeaderPrefix]),
     CERTIFICATE: file('certificate'),
     CERTIFICATE_KEY: file('certificateKey'),

@@ -83,6 +83,22 @@ describe('mtls-pop render', () => {
     expect(result.stderr).toBe('');
   });
 
+  it.each([
+    ['ingress-nginx', ['--upstream', 'mtls-pop:3000', '--namespace', 'auth', '--tls-secret', 'as-tls', '--client-ca-secret', 'auth/client-ca'],
+      { upstream: 'mtls-pop:3000', namespace: 'auth', tlsSecret: 'as-tls', clientCaSecret: 'auth/client-ca' }],
+    ['traefik', ['--upstream', '127.0.0.1:3000', '--certificate', '/etc/ssl/as.pem', '--certificate-key', '/etc/ssl/as.key', '--client-ca', '/etc/ssl/clients.pem'],
+      { upstream: '127.0.0.1:3000', certificate: '/etc/ssl/as.pem', certificateKey: '/etc/ssl/as.key', clientCa: '/etc/ssl/clients.pem' }],
+    ['envoy', ['--listen', '8443', '--crl', '/etc/ssl/c.crl', ...files], { listen: '8443', crl: '/etc/ssl/c.crl', certificate: '/etc/ssl/as.pem', certificateKey: '/etc/ssl/as.key', clientCa: '/etc/ssl/clients.pem' }],
+  ] as const)('renders %s exactly as renderTemplate, from its flags', async (server, flags, values) => {
+    const result = await cli(['render', server, '--server-name', 'as.example.com', ...flags]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd()).toBe(renderTemplate(server, { serverName: 'as.example.com', ...values }).trimEnd());
+  });
+
+  it('ingress-nginx: a missing --client-ca-secret is one line naming the flag', async () => {
+    expectOneLineError(await cli(['render', 'ingress-nginx', '--server-name', 'as.example.com', '--upstream', 'app:3000', '--tls-secret', 'as-tls']), 2, /^mtls-pop render: --client-ca-secret: is required for ingress-nginx/);
+  });
+
   it('renders the IIS web.config without certificate files (IIS keeps them in its store)', async () => {
     const result = await cli(['render', 'iis', '--server-name', 'as.example.com']);
     expect(result.code).toBe(0);
