@@ -1,7 +1,8 @@
 /**
  * A regular expression matching exactly the decimal integers (no sign, no leading zero) greater
  * than `limit`: for servers whose only way to compare a header with a number is a pattern
- * (Caddy's `header_regexp` on Content-Length). No `{n}` counts: Caddy would read `{…}` as a placeholder.
+ * (Caddy's `header_regexp` on Content-Length). Spelled without `{n}` counts, so that no server's
+ * placeholder syntax can take a part of it.
  * @throws {TypeError} unless `limit` is a non-negative safe integer
  */
 export function greaterThanPattern(limit: number): string {
