@@ -299,6 +299,15 @@ describe('clientCertificate({ preset })', () => {
       expect([response.status, response.body.error_description]).toEqual([400, 'the client certificate was refused (ERR_CERT_VERIFY_MISMATCH)']);
     });
 
+    it('is refused after the same certificate was accepted with the right names (the match is remembered per names, not per certificate)', async () => {
+      const a = await app({ preset: 'ingress-nginx', trustedProxies: 'loopback' });
+      const cert = { 'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa.txt'), 'ssl-client-verify': 'SUCCESS' };
+      expect((await get(a, { ...cert, ...session }).expect(200)).body.thumbprint).toBe(leaf);
+      const other = { 'ssl-client-subject-dn': nginxDn('client-unrelated.pem', 'subject'), 'ssl-client-issuer-dn': session['ssl-client-issuer-dn'] };
+      expect((await get(a, { ...cert, ...other })).status).toBe(400);
+      expect((await get(a, { ...cert, ...session }).expect(200)).body.thumbprint).toBe(leaf);
+    });
+
     it('is UNKNOWN, not SUCCESS, when the DN headers are missing', async () => {
       const a = await app({ preset: 'ingress-nginx', trustedProxies: 'loopback' });
       const response = await get(a, { 'ssl-client-cert': readHeader('real/nginx-escaped-cert.client-rsa.txt'), 'ssl-client-verify': 'SUCCESS' }).expect(200);
