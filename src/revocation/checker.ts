@@ -43,9 +43,9 @@ export class RevocationChecker {
 
   constructor(options: RevocationCheckerOptions) {
     this.#options = compileRevocationOptions(options);
-    const { logger, crlFileCheckIntervalMs, maxCrlBytes, timeoutMs, cacheSize } = this.#options;
-    if (this.#options.crlFiles.length) this.#files = new CrlFileSource(this.#options.crlFiles, { checkIntervalMs: crlFileCheckIntervalMs, maxBytes: maxCrlBytes, logger });
-    if (this.#options.crlDistributionPoints) this.#distributionPoints = new CrlDistributionPointSource({ timeoutMs, maxBytes: maxCrlBytes, cacheSize: Math.min(cacheSize, 1000) });
+    const { logger, crlFileCheckIntervalMs, maxCrlBytes, timeoutMs, cacheSize, clockSkewMs } = this.#options;
+    if (this.#options.crlFiles.length) this.#files = new CrlFileSource(this.#options.crlFiles, { checkIntervalMs: crlFileCheckIntervalMs, maxBytes: maxCrlBytes, clockSkewMs, logger });
+    if (this.#options.crlDistributionPoints) this.#distributionPoints = new CrlDistributionPointSource({ timeoutMs, maxBytes: maxCrlBytes, cacheSize: Math.min(cacheSize, 1000), clockSkewMs });
     if (this.#options.ocspTrustedResponders !== undefined) {
       try {
         pemToDerList(this.#options.ocspTrustedResponders);

@@ -15,8 +15,10 @@ export class CrlDistributionPointSource {
   readonly #maxBytes: number;
   readonly #cache: LRUCache<string, ParsedCrl>;
   readonly #inFlight = new Map<string, Promise<ParsedCrl>>();
+  readonly #clockSkewMs: number;
 
-  constructor(options: { timeoutMs: number; maxBytes: number; cacheSize: number }) {
+  constructor(options: { timeoutMs: number; maxBytes: number; cacheSize: number; clockSkewMs: number }) {
+    this.#clockSkewMs = options.clockSkewMs;
     this.#timeoutMs = options.timeoutMs;
     this.#maxBytes = options.maxBytes;
     this.#cache = new LRUCache({ max: Math.max(1, options.cacheSize) });
@@ -63,7 +65,7 @@ export class CrlDistributionPointSource {
         reasons.push(`${url.origin}${url.pathname}: ${mismatch}`);
         continue;
       }
-      return crlAnswer(parsed, certificate, now, `crl-distribution-point ${url.href}`);
+      return crlAnswer(parsed, certificate, now, `crl-distribution-point ${url.href}`, this.#clockSkewMs);
     }
     return miss('crl-distribution-point', reasons.join('; '));
   }

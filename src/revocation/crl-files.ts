@@ -36,8 +36,11 @@ export class CrlFileSource {
   /** Bumped on every reload, so that verdicts cached from an older file are not reused. */
   generation = 0;
 
-  constructor(files: readonly string[], options: { checkIntervalMs: number; maxBytes: number; logger: Logger }) {
+  readonly #clockSkewMs: number;
+
+  constructor(files: readonly string[], options: { checkIntervalMs: number; maxBytes: number; clockSkewMs: number; logger: Logger }) {
     this.#files = files;
+    this.#clockSkewMs = options.clockSkewMs;
     this.#checkIntervalMs = options.checkIntervalMs;
     this.#maxBytes = options.maxBytes;
     this.#logger = options.logger;
@@ -101,7 +104,7 @@ export class CrlFileSource {
         if (!best || parsed.thisUpdate > best.parsed.thisUpdate) best = { parsed, file };
       }
     }
-    if (best) return crlAnswer(best.parsed, certificate, now, `crl-file ${best.file}`);
+    if (best) return crlAnswer(best.parsed, certificate, now, `crl-file ${best.file}`, this.#clockSkewMs);
     if (broken.length) return miss('crl-file', `unreadable CRL file ${broken.join('; ')}`, true);
     if (outOfScope) return miss('crl-file', outOfScope);
     return undefined;

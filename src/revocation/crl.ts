@@ -107,9 +107,10 @@ export async function crlScopeMismatch(parsed: ParsedCrl, certificate: ClientCer
 }
 
 /** What a CRL of the certificate's issuer (already checked with `crlIsFrom`) says about it at `now`. */
-export function crlAnswer(parsed: ParsedCrl, certificate: ClientCertificate, now: number, source: string): RevocationAnswer {
+export function crlAnswer(parsed: ParsedCrl, certificate: ClientCertificate, now: number, source: string, clockSkewMs: number): RevocationAnswer {
   if (parsed.unusable) return miss(source, `${parsed.unusable} cannot answer`);
-  if (parsed.thisUpdate.getTime() > now) return miss(source, `the CRL is not valid before ${parsed.thisUpdate.toISOString()}`, true);
+  // A CRL just issued by a CA whose clock runs a little ahead is still usable (clockSkewSeconds).
+  if (parsed.thisUpdate.getTime() > now + clockSkewMs) return miss(source, `the CRL is not valid before ${parsed.thisUpdate.toISOString()}`);
   // A CRL past its nextUpdate may miss newer revocations: it fails closed (RFC 5280 section 6.3.3 (a)(2)).
   if (!parsed.nextUpdate) return miss(source, 'the CRL has no nextUpdate', true);
   if (parsed.nextUpdate.getTime() < now) return miss(source, `the CRL is stale: its nextUpdate was ${parsed.nextUpdate.toISOString()}`, true);

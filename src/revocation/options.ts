@@ -25,7 +25,7 @@ export interface RevocationCheckerOptions {
   maxOcspResponseBytes?: number;
   /** Largest CRL accepted (file or fetched), in bytes. Default: `10485760`. */
   maxCrlBytes?: number;
-  /** Tolerated clock difference with responders and CRL issuers, in seconds. Default: `300`. */
+  /** Tolerated clock difference with responders and CRL issuers (OCSP thisUpdate/nextUpdate, CRL thisUpdate), in seconds. Default: `300`. */
   clockSkewSeconds?: number;
   /** How often CRL files are checked for changes, at most, in milliseconds. Default: `1000`. */
   crlFileCheckIntervalMs?: number;

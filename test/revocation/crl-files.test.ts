@@ -95,6 +95,19 @@ describe('tls_client_auth with certificateRevocation.crlFiles (CRLs made by open
     });
   });
 
+  describe("when the CRL issuer's clock runs ahead (thisUpdate a minute in the future)", () => {
+    it('uses the CRL within clockSkewSeconds, and not with clockSkewSeconds: 0', async () => {
+      const ahead = new Date(Date.now() + 60_000);
+      const file = writeCrl('ahead.pem', inter.crlAt(ahead, new Date(Date.now() + 24 * 3600_000)), root.crl());
+      const { app } = await issuerApp(root, NAMES, { certificateRevocation: { crlFiles: file } });
+      expect((await tokenRequest(app, 'bob', chainOf('bob'))).status).toBe(401);
+      expect((await tokenRequest(app, 'alice', chainOf('alice'))).status).toBe(200);
+      const strict = await issuerApp(root, NAMES, { certificateRevocation: { crlFiles: file, clockSkewSeconds: 0 } });
+      expect((await tokenRequest(strict.app, 'alice', chainOf('alice'))).status).toBe(401);
+      expect(lastRefusal(strict.logger)).toMatch(/ERR_REVOCATION_UNKNOWN.*not valid before/);
+    });
+  });
+
   describe('when no CRL of an issuer in the path is configured', () => {
     it('refuses under hard-fail (the default): the root CRL is missing for the intermediate', async () => {
       const { app, logger } = await issuerApp(root, NAMES, { certificateRevocation: { crlFiles: writeCrl('inter-only.pem', inter.crl()) } });

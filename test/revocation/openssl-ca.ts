@@ -35,6 +35,8 @@ export interface OpensslCa {
   crl(options?: { hours?: number }): string;
   /** A CRL whose nextUpdate has passed: made with a faked clock (`-crl_lastupdate` / `-crl_nextupdate`). */
   staleCrl(): string;
+  /** A CRL with the given lastUpdate (thisUpdate) and nextUpdate. */
+  crlAt(lastUpdate: Date, nextUpdate: Date): string;
 }
 
 function run(args: string[], cwd: string): string {
@@ -136,9 +138,12 @@ function setUp(dir: string, name: string): OpensslCa {
       return readFileSync(out, 'utf8');
     },
     staleCrl() {
+      return ca.crlAt(new Date(Date.now() - 48 * 3600_000), new Date(Date.now() - 24 * 3600_000));
+    },
+    crlAt(lastUpdate, nextUpdate) {
       const out = join(dir, `crl-${++crls}.pem`);
-      const past = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
-      run(['ca', '-config', config, '-gencrl', '-crl_lastupdate', past(48), '-crl_nextupdate', past(24), '-crlexts', 'crl_ext', '-out', out], dir);
+      const time = (date: Date) => date.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+      run(['ca', '-config', config, '-gencrl', '-crl_lastupdate', time(lastUpdate), '-crl_nextupdate', time(nextUpdate), '-crlexts', 'crl_ext', '-out', out], dir);
       return readFileSync(out, 'utf8');
     },
   };
