@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientCertificate, type ClientCertificateOptions } from '../../src/proxy/middleware.js';
 import { clientCertificateProbe } from '../../src/proxy/probe.js';
+import { createEchoApp } from '../../src/server/echo.js';
 import { renderTemplate, type TemplateServer } from '../../src/templates/index.js';
 import { runDoctor, type DoctorOptions, type DoctorReport } from '../../src/doctor/run.js';
 import { freePort, startApache, startNginx, type RunningServer } from '../helpers/servers.js';
@@ -37,6 +38,16 @@ export async function startProbedApp(options: ClientCertificateOptions): Promise
   };
 }
 
+/** `mtls-pop echo`'s app in place of the user's app: answers every request with the report. */
+export async function startEchoApp(options: ClientCertificateOptions): Promise<App> {
+  const server: Server = createServer(createEchoApp({ logger: silent, ...options }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
 const noop = (): void => undefined;
 export const silent = { warn: noop, error: noop, info: noop, debug: noop } as unknown as NonNullable<ClientCertificateOptions['logger']>;
 
@@ -58,8 +69,8 @@ export interface Deployment {
  * Renders `kind`'s authorization-server template (two hosts on one port), applies `edit` to the
  * text (a deliberately broken variant), starts the server in front of a probed app.
  */
-export async function deploy(kind: Extract<TemplateServer, 'nginx' | 'apache'>, options: { edit?: (config: string) => string; app?: ClientCertificateOptions } = {}): Promise<Deployment> {
-  const app = await startProbedApp(options.app ?? APP_OPTIONS[kind]);
+export async function deploy(kind: Extract<TemplateServer, 'nginx' | 'apache'>, options: { edit?: (config: string) => string; app?: ClientCertificateOptions; echo?: boolean } = {}): Promise<Deployment> {
+  const app = await (options.echo ? startEchoApp : startProbedApp)(options.app ?? APP_OPTIONS[kind]);
   const port = await freePort();
   let config = renderTemplate(kind, templateValues(port, app.port), { standalone: true });
   if (options.edit) {
