@@ -35,9 +35,8 @@ gracefully: no new connections, in-flight requests finish, then exit 0. Under an
  * to us: the server would go on holding its port. So under an npm script, stop as on SIGTERM once
  * that parent is gone (this process was re-parented). Run directly, nothing is watched.
  */
-function whenScriptShellExits(env: NodeJS.ProcessEnv, stop: () => void): () => void {
+function whenScriptShellExits(env: NodeJS.ProcessEnv, parent: number, stop: () => void): () => void {
   if (env.npm_lifecycle_event === undefined) return () => undefined;
-  const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid !== parent) stop();
   }, 200);
@@ -50,6 +49,8 @@ export const serveCommand: Command = {
   summary: 'run the authorization server and the sample API (default: embedded mTLS)',
   help: HELP,
   async run(argv, io) {
+    // Read before the (possibly slow) start: a shell that exits meanwhile is noticed too.
+    const parent = process.ppid;
     const parsed = parse(argv, { config: { type: 'string' }, 'behind-proxy': { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } }, 0);
     if (parsed.help) {
       io.stdout(HELP);
@@ -90,7 +91,7 @@ export const serveCommand: Command = {
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
-      unwatch = whenScriptShellExits(io.env, () => stop('parent exited'));
+      unwatch = whenScriptShellExits(io.env, parent, () => stop('parent exited'));
     });
     return 0;
   },

@@ -16,9 +16,11 @@ import { ROOT } from './serve-process.js';
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href;
 const started: number[] = [];
 
+const groups: number[] = [];
 afterAll(() => {
-  // Whatever a failed test left running, by pid.
-  for (const pid of started) {
+  // Whatever a failed test left running: by pid, and npm's own process group (npm, its shell,
+  // the build and the server it started, also one still starting whose pid is not known yet).
+  for (const pid of [...started, ...groups.map((group) => -group)]) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -80,8 +82,9 @@ const alive = (pid: number): boolean => {
 describe('npm start', () => {
   it('stops the server (graceful, port freed) on SIGTERM to npm', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'mtls-pop-npm-start-'));
-    const npm = spawn('npm', ['start', '--', '--port', '0', '--host', '127.0.0.1'], { cwd: ROOT, env: { ...process.env, MTLS_POP_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = spawn('npm', ['start', '--', '--port', '0', '--host', '127.0.0.1'], { cwd: ROOT, env: { ...process.env, MTLS_POP_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     started.push(npm.pid!);
+    groups.push(npm.pid!);
     const output = collect(npm);
     const npmExited = new Promise((resolve) => npm.once('exit', resolve));
     // The server's stdout is npm's: it closes once the last writer, the server itself, is gone.
@@ -101,7 +104,7 @@ describe('npm start', () => {
     expect(output.stdout()).toMatch(/"msg":"stopped"/);
     expect(alive(server)).toBe(false);
     expect(await accepts(port)).toBe(false);
-  }, 180_000);
+  }, 600_000);
 });
 
 const nginx = serverAvailable('nginx');
