@@ -9,7 +9,7 @@ import { decideFromHeaders, decideFromTls, refuseCertificate, type Decision, typ
 import { collectForwardedHeaders, stripForwardedHeaders } from './headers.js';
 import { compileOptions, type ClientCertificateOptions, type CompiledOptions } from './options.js';
 import type { ClientCertificateVerification } from './request.js';
-import { recordMiddlewareView } from './seen.js';
+import { recordMiddlewareView, type CertificateMiddlewareView } from './seen.js';
 import { certificateFromTlsSocket, type TlsClientCertificate } from './tls.js';
 
 export type { ClientCertificateOptions } from './options.js';
@@ -34,10 +34,11 @@ type CertificateRequest = IncomingMessage & {
 export function clientCertificate(options?: ClientCertificateOptions): RequestHandler {
   const compiled = compileOptions(options);
   const cache = new DecodeCache(compiled.cacheSize);
+  const views = middlewareViews(compiled);
   const handler = (req: CertificateRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
     let decision: Decision;
     try {
-      decision = decide(compiled, cache, req);
+      decision = decide(compiled, cache, views, req);
     } catch (error) {
       compiled.logger.error({ peer: req.socket.remoteAddress ?? 'unknown', error: error instanceof Error ? error.stack : String(error) }, 'client certificate middleware failed');
       send(res, new OAuthError('server_error', 'the client certificate could not be processed'));
@@ -87,7 +88,26 @@ async function checkRevocation(options: CompiledOptions, req: IncomingMessage, c
   }
 }
 
-function decide(options: CompiledOptions, cache: DecodeCache, req: IncomingMessage): Decision {
+/** What the middleware records per request depends only on the options and the peer's trust: built once. */
+interface MiddlewareViews {
+  readonly tls: CertificateMiddlewareView;
+  readonly trusted: CertificateMiddlewareView;
+  readonly untrusted: CertificateMiddlewareView;
+}
+
+function middlewareViews(options: CompiledOptions): MiddlewareViews {
+  const header = (trusted: boolean): CertificateMiddlewareView => Object.freeze({
+    source: 'header', trusted, header: options.header, verifyHeader: options.verifyHeader,
+    chainHeader: options.chainHeader, chainIsNumbered: options.chainIsNumbered, format: options.format,
+  });
+  return {
+    tls: Object.freeze({ source: 'tls', trusted: true, header: undefined, verifyHeader: undefined, chainHeader: undefined, chainIsNumbered: false, format: undefined }),
+    trusted: header(true),
+    untrusted: header(false),
+  };
+}
+
+function decide(options: CompiledOptions, cache: DecodeCache, views: MiddlewareViews, req: IncomingMessage): Decision {
   if (options.source === 'tls') {
     const peer = req.socket.remoteAddress ?? 'unknown';
     let fromSocket: TlsClientCertificate;
@@ -97,15 +117,12 @@ function decide(options: CompiledOptions, cache: DecodeCache, req: IncomingMessa
       if (!(error instanceof CertificateHeaderError)) throw error;
       return refuseCertificate(error, { trusted: true, peer }, 'tls');
     }
-    recordMiddlewareView(req, { source: 'tls', trusted: true, header: undefined, verifyHeader: undefined, chainHeader: undefined, chainIsNumbered: false, format: undefined });
+    recordMiddlewareView(req, views.tls);
     return decideFromTls(options, peer, fromSocket.certificate, fromSocket.verification);
   }
   const copies = collectForwardedHeaders(req.rawHeaders, options);
   const verdict = options.peerTrust(req.socket);
-  recordMiddlewareView(req, {
-    source: 'header', trusted: verdict.trusted, header: options.header, verifyHeader: options.verifyHeader,
-    chainHeader: options.chainHeader, chainIsNumbered: options.chainIsNumbered, format: options.format,
-  });
+  recordMiddlewareView(req, verdict.trusted ? views.trusted : views.untrusted);
   return decideFromHeaders(options, verdict, copies, cache, parseForwardedCertificate);
 }
 
