@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { ClientCertificate } from '../certificate/model.js';
 import type { Logger } from '../log.js';
 import { miss, type RevocationAnswer } from './answer.js';
@@ -66,8 +66,7 @@ export class CrlFileSource {
     if (this.#loaded.get(file)?.signature === signature) return;
     let loaded: LoadedFile;
     try {
-      const bytes = await readFile(file);
-      if (bytes.length > this.#maxBytes) throw new Error(`larger than maxCrlBytes (${bytes.length} > ${this.#maxBytes})`);
+      const bytes = await this.#read(file);
       loaded = { signature, crls: await Promise.all(crlDerList(bytes).map((der) => parseCrl(der))), error: undefined };
       this.#logger.info({ event: 'crl_file_loaded', file, crls: loaded.crls.length, revoked: loaded.crls.reduce((sum, crl) => sum + crl.revoked.size, 0) }, 'CRL file loaded');
     } catch (error) {
@@ -76,6 +75,20 @@ export class CrlFileSource {
     }
     this.#loaded.set(file, loaded);
     this.generation++;
+  }
+
+  /** The file's bytes, refused before reading when it is over `maxCrlBytes` (and again if it grew while read). */
+  async #read(file: string): Promise<Buffer> {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > this.#maxBytes) throw new Error(`larger than maxCrlBytes (${size} > ${this.#maxBytes})`);
+      const bytes = await handle.readFile();
+      if (bytes.length > this.#maxBytes) throw new Error(`larger than maxCrlBytes (${bytes.length} > ${this.#maxBytes})`);
+      return bytes;
+    } finally {
+      await handle.close();
+    }
   }
 
   /**
