@@ -53,6 +53,10 @@ function unknownKeys(object: Record<string, unknown>, file: string, prefix = '')
       problems.push(...unknownKeys(value as Record<string, unknown>, file, key));
       continue;
     }
+    if (isGroup) {
+      problems.push(`${key} (${file}): must be an object (the group of ${key}.* keys)`);
+      continue;
+    }
     // Candidates are the keys and groups at the same level, so 'proxi' suggests 'proxy'.
     const depth = key.split('.').length;
     const siblings = [...new Set(KEY_NAMES.filter((known) => known.startsWith(prefix ? `${prefix}.` : ''))

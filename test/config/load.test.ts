@@ -102,6 +102,7 @@ describe('loadConfig(options)', () => {
       ['a misspelt key, with a hint', '{"listen": {"prot": 1}}', /^listen\.prot \(.*\): unknown key; did you mean 'listen\.port'\?/],
       ['a misspelt group, with a hint', '{"proxi": {"header": "x"}}', /^proxi \(.*\): unknown key; did you mean/],
       ['an unknown key without a near match', '{"database": "x"}', /^database \(.*\): unknown key$/],
+      ['a group given a plain value, naming the group, not a hint to itself', '{"proxy": 3}', /^proxy \(.*\): must be an object \(the group of proxy\.\* keys\)$/],
       ['a wrong type', '{"listen": {"port": "eighty"}}', /^listen\.port \(.*precedence-bad\.json\): /],
       ['invalid JSON', '{"listen": ', /^--config .*: not valid JSON/],
       ['a JSON array', '[1]', /^--config .*: must hold a JSON object/],
