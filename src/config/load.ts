@@ -5,6 +5,7 @@ import { closest } from '../lib/closest.js';
 import { parseJsonText } from '../lib/json-text.js';
 import { CONFIG_KEYS } from './keys.js';
 import { PRESETS } from '../proxy/presets/index.js';
+import { redactUrl } from './redact.js';
 import { schema } from './schema.js';
 import type { MtlsPopConfig } from './types.js';
 
@@ -21,6 +22,8 @@ const KEY_NAMES = CONFIG_KEYS.map((entry) => entry.key);
 const BY_KEY = new Map(CONFIG_KEYS.map((entry) => [entry.key, entry]));
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
+/** Keys holding a URL that may carry credentials (`user:pass@`); convict echoes a refused value in full. */
+const URL_KEYS = new Set(['issuer.url', 'issuer.mtlsUrl', 'trust.ocspResponder']);
 
 function readFile(file: string): Record<string, unknown> {
   let text: string;
@@ -40,6 +43,12 @@ function readFile(file: string): Record<string, unknown> {
     throw new ConfigError('ERR_CONFIG_FILE', [`--config ${file}: must hold a JSON object`]);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** A refused URL as an error message may show it: credentials masked, and masked whole when an `@` is left that no URL parse explains. */
+function refusedUrl(value: string): string {
+  const masked = redactUrl(value);
+  return masked === value && value.includes('@') ? '***' : masked;
 }
 
 /** Unknown keys of a config file, each with a hint when it looks like a typo. */
@@ -169,7 +178,10 @@ export function loadConfig(options: LoadConfigOptions = {}): MtlsPopConfig {
       for (const line of (error as Error).message.split('\n')) {
         const match = /^([\w.]+): (.*)$/.exec(line);
         if (match && BY_KEY.has(match[1]!)) {
-          problems.push(`${match[1]} (${sourceOf(match[1]!, env, options.file, fileObject, overrides)}): ${match[2]}`);
+          const reason = URL_KEYS.has(match[1]!)
+            ? match[2]!.replace(/: value was ("(?:[^"\\]|\\.)*")$/, (_all, json: string) => `: value was ${JSON.stringify(refusedUrl(JSON.parse(json) as string))}`)
+            : match[2];
+          problems.push(`${match[1]} (${sourceOf(match[1]!, env, options.file, fileObject, overrides)}): ${reason}`);
         } else {
           problems.push(line);
         }

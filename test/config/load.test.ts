@@ -112,6 +112,22 @@ describe('loadConfig(options)', () => {
       expect(problems.some((problem) => expected.test(problem))).toBe(true);
     });
 
+    it.each([
+      ['issuer.url', '{"issuer": {"url": "http://alice:s3cret@as.example.com"}}', /^issuer\.url \(.*\): must be an https:\/\/ URL.*value was "http:\/\/alice:\*\*\*@as\.example\.com\/"$/],
+      ['issuer.url', '{"issuer": {"url": "alice:s3cret@as.example.com"}}', /^issuer\.url \(.*\): .*value was "\*\*\*"$/],
+      ['trust.ocspResponder', '{"trust": {"ocspResponder": "ftp://alice:s3cret@ocsp.example.com"}}', /^trust\.ocspResponder \(.*\): .*value was "ftp:\/\/alice:\*\*\*@ocsp\.example\.com\/"$/],
+    ])('does not echo the password of a refused %s', (_key, content, expected) => {
+      const problems = problemsOf(() => loadConfig({ file: file('refused-url.json', content), env: {} }));
+      expect(problems.join('\n')).not.toContain('s3cret');
+      expect(problems.some((problem) => expected.test(problem))).toBe(true);
+    });
+
+    it('does not echo the password of a refused MTLS_POP_ISSUER', () => {
+      const problems = problemsOf(() => loadConfig({ env: { MTLS_POP_ISSUER: 'http://alice:s3cret@as.example.com' } }));
+      expect(problems.join('\n')).not.toContain('s3cret');
+      expect(problems.some((problem) => /^issuer\.url \(MTLS_POP_ISSUER\): .*alice:\*\*\*@/.test(problem))).toBe(true);
+    });
+
     it('says when the file does not exist, with code ERR_CONFIG_FILE', () => {
       try {
         loadConfig({ file: join(dir, 'missing.json'), env: {} });
