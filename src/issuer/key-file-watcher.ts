@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { fileSignature as signature } from '../lib/file-signature.js';
 
 /** How a key file is watched. */
 export interface KeyFileWatchOptions {
@@ -15,16 +15,6 @@ export const WATCH_DEFAULTS = Object.freeze({ debounceMs: 100, pollMs: 2_000 });
 /** A running watch; `close()` stops events, the poll and any pending call. */
 export interface KeyFileWatch {
   close(): void;
-}
-
-/** Identity of the file as `stat` sees it: a rename over it changes the inode, an edit the size or mtime. */
-async function signature(file: string): Promise<string> {
-  try {
-    const info = await stat(file, { bigint: true });
-    return `${info.ino}:${info.size}:${info.mtimeNs}`;
-  } catch (error) {
-    return `missing:${(error as NodeJS.ErrnoException).code ?? 'error'}`;
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { ClientCertificate } from '../certificate/model.js';
+import { fileSignature } from '../lib/file-signature.js';
 import type { Logger } from '../log.js';
 import { miss, type RevocationAnswer } from './answer.js';
 import { crlAnswer, crlDerList, crlIsFrom, crlScopeMismatch, parseCrl, type ParsedCrl } from './crl.js';
@@ -9,15 +10,6 @@ interface LoadedFile {
   readonly crls: readonly ParsedCrl[];
   /** Why the file could not be read or parsed; its issuers then get no answer (fail closed). */
   readonly error: string | undefined;
-}
-
-async function signatureOf(file: string): Promise<string> {
-  try {
-    const info = await stat(file, { bigint: true });
-    return `${info.ino}:${info.size}:${info.mtimeNs}`;
-  } catch (error) {
-    return `missing:${(error as NodeJS.ErrnoException).code ?? 'error'}`;
-  }
 }
 
 /**
@@ -62,7 +54,7 @@ export class CrlFileSource {
   }
 
   async #reload(file: string): Promise<void> {
-    const signature = await signatureOf(file);
+    const signature = await fileSignature(file);
     if (this.#loaded.get(file)?.signature === signature) return;
     let loaded: LoadedFile;
     try {
