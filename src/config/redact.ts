@@ -42,6 +42,7 @@ export function redactConfig(config: MtlsPopConfig): MtlsPopConfig {
   copy.revocation.store = redactUrl(copy.revocation.store);
   copy.issuer.url = redactUrl(copy.issuer.url);
   copy.issuer.mtlsUrl = redactUrl(copy.issuer.mtlsUrl);
+  copy.trust.ocspResponder = redactUrl(copy.trust.ocspResponder);
   if (copy.metrics.token) copy.metrics.token = '***';
   return copy;
 }

@@ -156,6 +156,12 @@ describe('redactConfig(config)', () => {
     expect(config.revocation.store).toBe(store);
   });
 
+  it('masks the password of trust.ocspResponder', () => {
+    const config = loadConfig({ env: { MTLS_POP_OCSP_RESPONDER: 'http://ops:s3cret@ocsp.example.com/' } });
+    expect(redactConfig(config).trust.ocspResponder).toBe('http://ops:***@ocsp.example.com/');
+    expect(config.trust.ocspResponder).toBe('http://ops:s3cret@ocsp.example.com/');
+  });
+
   it('masks a lone user name, which some Redis URLs use as the password', () => {
     expect(redactUrl('redis://s3cret@cache:6379')).toBe('redis://***@cache:6379');
   });
